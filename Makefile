@@ -1,0 +1,50 @@
+# Two commands a newcomer needs: `make book` and `make test`. Each sets itself up: the first run
+# makes .venv from requirements.txt and installs lossedu into it; later runs reuse it.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SETUP := $(VENV)/.setup-done
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(wildcard notebooks/*.ipynb)
+
+# A build that fails must not leave a target behind that looks up to date.
+.DELETE_ON_ERROR:
+.PHONY: setup book test unit nbval notebooks bench clean
+
+setup: $(SETUP)
+
+$(SETUP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "lossedu is pinned for Python 3.11; run make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# The book is built from the notebooks' stored outputs (nothing is executed), warnings are errors.
+book: _build/html/index.html
+
+_build/html/index.html: $(SETUP) $(BOOK_SOURCES)
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+# Unit tests, every notebook under strict nbval, and a strict book build.
+test: unit nbval book
+
+unit: $(SETUP)
+	$(BIN)/python -m pytest -q tests
+
+nbval: $(SETUP)
+	$(BIN)/python -m pytest -q $(NBVAL) notebooks
+
+# Re-execute every notebook in place (run this after changing lossedu or a notebook).
+notebooks: $(SETUP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False \
+	  notebooks/*.ipynb
+
+bench: $(SETUP)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf _build

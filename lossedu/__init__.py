@@ -1,0 +1,26 @@
+"""lossedu: the reference library of the course "Gradients at the kink".
+
+NumPy implementations of loss functions, their analytic gradients and Jacobians, finite
+differences, and a uniform way to ask PyTorch, TensorFlow and JAX for the same gradients.
+Importing lossedu imports NumPy only; frameworks are imported when a function needs them, and
+plotting lives in :mod:`lossedu.plotting` (imports matplotlib).
+
+>>> import lossedu
+>>> lossedu.mae([1.5, 0.2, 3.9], [1.2, 0.5, 3.2]).round(4)
+np.float64(0.4333)
+>>> lossedu.mae_grad([1.5, 0.2, 3.9], [1.2, 0.5, 3.2]).round(4)
+array([-0.3333,  0.3333, -0.3333])
+"""
+
+from .frameworks import builtin_loss_and_grad, framework_versions, import_tensorflow, versions_line
+from .gradients import jacobian, mae_grad, mse_grad
+from .losses import mae, mse
+from .numdiff import GradientCheck, check_gradient, numerical_grad
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "mae", "mse", "mae_grad", "mse_grad", "jacobian",
+    "numerical_grad", "check_gradient", "GradientCheck",
+    "builtin_loss_and_grad", "framework_versions", "versions_line", "import_tensorflow",
+]

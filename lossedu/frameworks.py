@@ -1,0 +1,149 @@
+"""One uniform way to ask PyTorch, TensorFlow/Keras and JAX for a loss and its gradient.
+
+Nothing here imports a framework until a function that needs it is called, so ``import lossedu``
+stays fast and works where the frameworks are not installed.
+
+>>> framework_versions(["numpy"])["numpy"] == np.__version__
+True
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+FRAMEWORKS = ("torch", "tensorflow", "jax")
+LOSSES = ("mae", "mse")
+
+# TensorFlow reads these when it is first imported; without them it writes log lines to stderr,
+# which a notebook stores as output and strict nbval then compares.
+TENSORFLOW_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def import_tensorflow():
+    """Import TensorFlow without its start-up log lines on stderr, and return the module.
+
+    Setting the variables only helps before TensorFlow's first import; if it is already imported
+    they are left alone and the module is returned as it is.
+
+    >>> tf = import_tensorflow()  # doctest: +SKIP
+    """
+    if "tensorflow" not in sys.modules:
+        os.environ.update(TENSORFLOW_QUIET_ENV)
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    return tf
+
+
+def _distribution_version(module_name: str) -> str | None:
+    from importlib import metadata
+
+    names = metadata.packages_distributions().get(module_name, [module_name])
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def framework_versions(names=("numpy", *FRAMEWORKS)) -> dict[str, str | None]:
+    """Installed version of each named package (``None`` if it is not installed).
+
+    An already imported module reports its own ``__version__``; otherwise the version is read
+    from the installed package's metadata, which does not import it (TensorFlow takes seconds).
+    """
+    versions = {}
+    for name in names:
+        module = sys.modules.get(name)
+        version = getattr(module, "__version__", None) if module else None
+        versions[name] = version or _distribution_version(name)
+    return versions
+
+
+def versions_line(names=("numpy", *FRAMEWORKS)) -> str:
+    """A one-line summary such as ``'Python 3.11.7 | numpy 2.4.6 | torch 2.13.0+cpu'``, for
+    printing at the top of a chapter so every stated result carries the versions it came from."""
+    parts = [f"Python {sys.version.split()[0]}"]
+    for name, version in framework_versions(names).items():
+        parts.append(f"{name} {version if version else 'not installed'}")
+    return " | ".join(parts)
+
+
+def _check_choice(value, name: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; use one of {choices}")
+    return value
+
+
+def _torch_loss_and_grad(loss, y_true, y_pred, reduction):
+    import torch
+    import torch.nn.functional as F
+
+    target = torch.from_numpy(y_true)
+    prediction = torch.from_numpy(y_pred.copy()).requires_grad_(True)
+    builtin = F.l1_loss if loss == "mae" else F.mse_loss
+    value = builtin(prediction, target, reduction=reduction)
+    # For "none" the loss is a vector; the gradient of its sum is the Jacobian's diagonal.
+    (value if reduction != "none" else value.sum()).backward()
+    return value.detach().numpy(), prediction.grad.numpy()
+
+
+def _tensorflow_loss_and_grad(loss, y_true, y_pred, reduction):
+    tf = import_tensorflow()
+
+    if reduction != "mean":
+        raise ValueError("Keras losses reduce per sample first, so only reduction='mean' "
+                         "matches lossedu's definition; use torch for 'sum' and 'none'")
+    builtin = (tf.keras.losses.MeanAbsoluteError() if loss == "mae"
+               else tf.keras.losses.MeanSquaredError())
+    prediction = tf.Variable(y_pred)
+    with tf.GradientTape() as tape:
+        value = builtin(tf.constant(y_true), prediction)
+    return value.numpy(), tape.gradient(value, prediction).numpy()
+
+
+def _jax_loss_and_grad(loss, y_true, y_pred, reduction):
+    import jax
+    import jax.numpy as jnp
+
+    elementwise = jnp.abs if loss == "mae" else jnp.square
+    reduce = {"mean": jnp.mean, "sum": jnp.sum, "none": jnp.sum}[reduction]
+
+    def total(prediction):
+        return reduce(elementwise(prediction - y_true))
+
+    with jax.enable_x64(y_pred.dtype == np.float64):
+        value, grad = jax.value_and_grad(total)(y_pred)
+        if reduction == "none":
+            value = elementwise(y_pred - y_true)
+        return np.asarray(value), np.asarray(grad)
+
+
+def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reduction: str = "mean"):
+    """Loss value and gradient w.r.t. ``y_pred`` as the framework computes them, as NumPy arrays.
+
+    - torch: ``torch.nn.functional.l1_loss`` / ``mse_loss`` and autograd;
+    - tensorflow: ``tf.keras.losses.MeanAbsoluteError`` / ``MeanSquaredError`` under a
+      ``tf.GradientTape`` (``reduction="mean"`` only);
+    - jax: ``jnp.mean(jnp.abs(y_pred - y_true))`` (JAX has no built-in MAE) and ``jax.grad``.
+
+    Inputs are validated as lossedu's own losses validate them and keep their dtype
+    (float32 or float64; integer data becomes float64).
+
+    >>> builtin_loss_and_grad("torch", "mae", [1.0, 2.0], [1.0, 3.0])  # doctest: +SKIP
+    (array(0.5), array([0. , 0.5]))
+    """
+    from .validation import check_reduction, prepare_pair
+
+    _check_choice(framework, "framework", FRAMEWORKS)
+    _check_choice(loss, "loss", LOSSES)
+    reduction = check_reduction(reduction)
+    y_true, y_pred, _ = prepare_pair(y_true, y_pred)
+    y_true = y_true.astype(y_pred.dtype)
+    compute = {"torch": _torch_loss_and_grad, "tensorflow": _tensorflow_loss_and_grad,
+               "jax": _jax_loss_and_grad}[framework]
+    return compute(loss, y_true, y_pred, reduction)

@@ -1,0 +1,122 @@
+"""Input checks shared by every public function: a clear error instead of a silent wrong answer.
+
+NumPy happily broadcasts a (5,) array against a (5, 1) array into a 5x5 result, averages NaNs
+into NaN, and treats booleans and complex numbers as numbers. A loss function that accepts any of
+these returns a number that looks plausible and is wrong, so lossedu refuses them up front and
+names the argument and the problem.
+
+>>> as_real_array([1, 2, 3], "y_pred").dtype
+dtype('float64')
+>>> check_same_shape(np.zeros(5), np.zeros((5, 1)))
+Traceback (most recent call last):
+...
+ValueError: y_true has shape (5,) but y_pred has shape (5, 1); lossedu does not broadcast, reshape one of them (e.g. y_true.reshape(5, 1))
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def as_real_array(values, name: str) -> np.ndarray:
+    """Return ``values`` as a non-empty real floating ndarray, or raise naming ``name``.
+
+    Lists, tuples, scalars and arrays are accepted. Integer data becomes float64; float16, float32
+    and float64 data keep their dtype. Finiteness is not checked here (see :func:`check_finite`),
+    because the gradient functions check the residual instead, which is one pass cheaper.
+
+    >>> as_real_array(2, "x")
+    array(2.)
+    >>> as_real_array(np.float32([1.5]), "x").dtype
+    dtype('float32')
+    """
+    if isinstance(values, np.ma.MaskedArray):
+        raise TypeError(f"{name} is a masked array; lossedu would ignore the mask, so pass "
+                        f"{name}.compressed() or {name}.filled(...) explicitly")
+    try:
+        array = np.asarray(values)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} is not a rectangular array of numbers: {error}") from None
+    kind = array.dtype.kind
+    if kind == "b":
+        raise TypeError(f"{name} holds booleans; convert them explicitly with .astype(float) "
+                        f"if you mean 0/1 values")
+    if kind == "c":
+        raise TypeError(f"{name} holds complex numbers ({array.dtype}); these losses are defined "
+                        f"for real values only")
+    if kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype} "
+                        f"(from {type(values).__name__})")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}); a loss needs at least one value")
+    if kind != "f":
+        array = array.astype(np.float64)
+    return array
+
+
+def check_same_shape(y_true: np.ndarray, y_pred: np.ndarray) -> None:
+    """Raise ValueError unless both arrays have exactly the same shape (no broadcasting)."""
+    if y_true.shape != y_pred.shape:
+        hint = ""
+        if y_true.size == y_pred.size:
+            hint = f", reshape one of them (e.g. y_true.reshape{y_pred.shape})"
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; "
+                         f"lossedu does not broadcast{hint}")
+
+
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Raise ValueError naming the first NaN or infinite entry of ``array``, if there is one."""
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = f" at index {index}" if array.ndim else ""
+        raise ValueError(f"{name} contains {array[index]!r}{where}; "
+                         f"losses and gradients need finite values")
+
+
+def check_reduction(reduction) -> str:
+    """Return ``reduction`` if it is one of ``"mean"``, ``"sum"``, ``"none"``; raise otherwise."""
+    if not isinstance(reduction, str):
+        raise TypeError(f"reduction must be a string, one of {REDUCTIONS}, "
+                        f"got {reduction!r} ({type(reduction).__name__})")
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"unknown reduction {reduction!r}; use one of {REDUCTIONS}")
+    return reduction
+
+
+def check_real_number(value, name: str, *, low: float = -np.inf, high: float = np.inf) -> float:
+    """Return ``value`` as a float if it is a real number in ``[low, high]``; raise ValueError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number in [{low:g}, {high:g}], "
+                         f"got {value!r} ({type(value).__name__})")
+    number = float(value)
+    if not low <= number <= high:  # also rejects NaN
+        raise ValueError(f"{name} must lie in [{low:g}, {high:g}], got {value!r}")
+    return number
+
+
+def prepare_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a (y_true, y_pred) pair and return ``(y_true, y_pred, residual)``.
+
+    The residual ``y_pred - y_true`` is computed in the promoted dtype of both inputs and checked
+    for NaN and inf; if it is not finite, the message names the input at fault (or says that the
+    subtraction overflowed).
+    """
+    y_true = as_real_array(y_true, "y_true")
+    y_pred = as_real_array(y_pred, "y_pred")
+    check_same_shape(y_true, y_pred)
+    # out= keeps 0-d inputs as arrays, so callers may update the residual in place.
+    residual = np.empty(y_pred.shape, dtype=np.result_type(y_true, y_pred))
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.subtract(y_pred, y_true, out=residual)
+    if not np.isfinite(residual).all():
+        check_finite(y_true, "y_true")
+        check_finite(y_pred, "y_pred")
+        raise ValueError(f"y_pred - y_true overflows {residual.dtype} "
+                         f"(largest magnitude {np.finfo(residual.dtype).max:g})")
+    return y_true, y_pred, residual
+
