@@ -98,8 +98,10 @@ def _tensorflow_loss_and_grad(loss, y_true, y_pred, reduction):
     if reduction != "mean":
         raise ValueError("Keras losses reduce per sample first, so only reduction='mean' "
                          "matches lossedu's definition; use torch for 'sum' and 'none'")
-    builtin = (tf.keras.losses.MeanAbsoluteError() if loss == "mae"
-               else tf.keras.losses.MeanSquaredError())
+    # A Keras loss computes in its own dtype (float32 by default), whatever the inputs' dtype.
+    builtin_class = (tf.keras.losses.MeanAbsoluteError if loss == "mae"
+                     else tf.keras.losses.MeanSquaredError)
+    builtin = builtin_class(dtype=y_pred.dtype.name)
     prediction = tf.Variable(y_pred)
     with tf.GradientTape() as tape:
         value = builtin(tf.constant(y_true), prediction)
@@ -128,7 +130,8 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
 
     - torch: ``torch.nn.functional.l1_loss`` / ``mse_loss`` and autograd;
     - tensorflow: ``tf.keras.losses.MeanAbsoluteError`` / ``MeanSquaredError`` under a
-      ``tf.GradientTape`` (``reduction="mean"`` only);
+      ``tf.GradientTape`` (``reduction="mean"`` only), built with ``dtype`` set to y_pred's dtype
+      (a Keras loss otherwise computes in float32 even on float64 data);
     - jax: ``jnp.mean(jnp.abs(y_pred - y_true))`` (JAX has no built-in MAE) and ``jax.grad``.
 
     Inputs are validated as lossedu's own losses validate them and keep their dtype

@@ -1,0 +1,127 @@
+"""lossedu agrees with PyTorch's and Keras' built-in losses and their autodiff gradients.
+
+Inputs are random and include exact ties (y_pred == y_true), where MAE has no derivative and
+lossedu's default subgradient 0 must be what PyTorch and TensorFlow return.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import lossedu
+
+LOSSES = {"mae": (lossedu.mae, lossedu.mae_grad), "mse": (lossedu.mse, lossedu.mse_grad)}
+TOLERANCE = {np.float32: dict(rtol=2e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
+
+
+@st.composite
+def pairs_with_ties(draw, dtype):
+    """(y_true, y_pred) of one shape, where a drawn subset of y_pred equals y_true exactly."""
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=6))
+    width = 32 if dtype == np.float32 else 64
+    elements = st.floats(-100, 100, width=width)
+    y_true = draw(hnp.arrays(dtype, shape, elements=elements))
+    y_pred = draw(hnp.arrays(dtype, shape, elements=elements))
+    ties = draw(hnp.arrays(np.bool_, shape))
+    y_pred[ties] = y_true[ties]
+    return y_true, y_pred
+
+
+def assert_agrees(framework, name, y_true, y_pred, reduction="mean"):
+    loss, grad = LOSSES[name]
+    value, framework_grad = lossedu.builtin_loss_and_grad(framework, name, y_true, y_pred,
+                                                          reduction=reduction)
+    ours = grad(y_true, y_pred, reduction=reduction)
+    tolerance = TOLERANCE[y_pred.dtype.type]
+    np.testing.assert_allclose(loss(y_true, y_pred, reduction=reduction), value, **tolerance)
+    np.testing.assert_allclose(ours, framework_grad, **tolerance)
+    assert framework_grad.dtype == ours.dtype == y_pred.dtype
+    ties = y_pred == y_true
+    # At ties the comparison is exact: both must return the subgradient 0 (or -0.0).
+    np.testing.assert_array_equal(framework_grad[ties], 0.0)
+    np.testing.assert_array_equal(ours[ties], 0.0)
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_agrees_with_torch_functional_and_autograd(name, reduction, dtype, data):
+    y_true, y_pred = data.draw(pairs_with_ties(dtype))
+    assert_agrees("torch", name, y_true, y_pred, reduction)
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_agrees_with_keras_losses_under_gradient_tape(name, dtype, data):
+    y_true, y_pred = data.draw(pairs_with_ties(dtype))
+    assert_agrees("tensorflow", name, y_true, y_pred)
+
+
+@pytest.mark.parametrize("framework", ["torch", "tensorflow"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_agrees_on_a_vector_of_nothing_but_ties(framework, name):
+    y = np.array([0.5, -3.0, 7.25])
+    assert_agrees(framework, name, y, y.copy())
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_jax_agrees_away_from_ties_and_returns_a_subgradient_at_them(name, dtype):
+    rng = np.random.default_rng(0)
+    y_true = rng.normal(size=(4, 3)).astype(dtype)
+    y_pred = rng.normal(size=(4, 3)).astype(dtype)
+    y_pred[0, 0] = y_true[0, 0]
+    loss, grad = LOSSES[name]
+    value, jax_grad = lossedu.builtin_loss_and_grad("jax", name, y_true, y_pred)
+    tolerance = TOLERANCE[dtype]
+    np.testing.assert_allclose(loss(y_true, y_pred), value, **tolerance)
+    assert jax_grad.dtype == dtype
+    away = y_pred != y_true
+    np.testing.assert_allclose(grad(y_true, y_pred)[away], jax_grad[away], **tolerance)
+    # At the tie any value in [-1/N, 1/N] is a valid subgradient of the mean absolute error.
+    assert abs(jax_grad[0, 0]) <= 1 / y_pred.size
+
+
+def test_keras_only_offers_the_mean_reduction():
+    with pytest.raises(ValueError, match="mean"):
+        lossedu.builtin_loss_and_grad("tensorflow", "mae", [1.0], [2.0], reduction="sum")
+
+
+@pytest.mark.parametrize("framework, loss", [("pytorch", "mae"), ("torch", "huber"), ("jax", None)])
+def test_unknown_framework_or_loss_is_rejected(framework, loss):
+    with pytest.raises(ValueError, match="unknown"):
+        lossedu.builtin_loss_and_grad(framework, loss, [1.0], [2.0])
+
+
+def test_builtin_inputs_are_validated_like_lossedu_losses():
+    with pytest.raises(ValueError, match="does not broadcast"):
+        lossedu.builtin_loss_and_grad("torch", "mae", np.zeros(5), np.zeros((5, 1)))
+
+
+def test_import_lossedu_imports_no_framework_and_no_matplotlib():
+    code = ("import sys, lossedu; heavy = ['torch', 'tensorflow', 'jax', 'matplotlib'];"
+            "print([m for m in heavy if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_versions_are_reported_without_importing_tensorflow():
+    code = ("import sys, lossedu; v = lossedu.framework_versions();"
+            "print(sorted(v), all(v.values()), 'tensorflow' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "['jax', 'numpy', 'tensorflow', 'torch'] True False"
+
+
+def test_tensorflow_import_writes_nothing_to_stderr():
+    code = "import lossedu; tf = lossedu.import_tensorflow(); tf.abs(tf.constant([0.0]))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr == ""

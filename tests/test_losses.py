@@ -1,0 +1,97 @@
+"""Values, reductions and dtypes of lossedu.mae and lossedu.mse."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import lossedu
+
+# The worked example of seed 001 (neuralthreads' MAE post): five targets and predictions, as columns.
+SEED_Y_TRUE = np.array([[1.5], [0.2], [3.9], [6.2], [5.2]])
+SEED_Y_PRED = np.array([[1.2], [0.5], [3.2], [4.2], [3.2]])
+
+
+def python_mae(y_true, y_pred):
+    """The definition, one element at a time, in plain Python."""
+    pairs = list(zip(np.ravel(y_true).tolist(), np.ravel(y_pred).tolist()))
+    return sum(abs(p - t) for t, p in pairs) / len(pairs)
+
+
+def python_mse(y_true, y_pred):
+    pairs = list(zip(np.ravel(y_true).tolist(), np.ravel(y_pred).tolist()))
+    return sum((p - t) ** 2 for t, p in pairs) / len(pairs)
+
+
+def test_seed_001_worked_example():
+    assert lossedu.mae(SEED_Y_TRUE, SEED_Y_PRED) == pytest.approx(python_mae(SEED_Y_TRUE, SEED_Y_PRED))
+    assert lossedu.mse(SEED_Y_TRUE, SEED_Y_PRED) == pytest.approx(python_mse(SEED_Y_TRUE, SEED_Y_PRED))
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+
+
+@given(st.data())
+def test_matches_the_plain_python_definition(data):
+    shape = data.draw(shapes)
+    y_true = data.draw(hnp.arrays(np.float64, shape, elements=finite))
+    y_pred = data.draw(hnp.arrays(np.float64, shape, elements=finite))
+    assert lossedu.mae(y_true, y_pred) == pytest.approx(python_mae(y_true, y_pred), rel=1e-12, abs=1e-9)
+    assert lossedu.mse(y_true, y_pred) == pytest.approx(python_mse(y_true, y_pred), rel=1e-12, abs=1e-6)
+
+
+@pytest.mark.parametrize("loss, elementwise", [(lossedu.mae, np.abs), (lossedu.mse, np.square)])
+def test_reductions(loss, elementwise):
+    y_true = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]])
+    y_pred = np.array([[0.0, 2.0, 0.5], [1.0, 1.0, -1.0]])
+    expected = elementwise(y_pred - y_true)
+    np.testing.assert_array_equal(loss(y_true, y_pred, reduction="none"), expected)
+    assert loss(y_true, y_pred, reduction="sum") == expected.sum()
+    # "mean" is over all six elements, not over the two rows.
+    assert loss(y_true, y_pred, reduction="mean") == pytest.approx(expected.sum() / 6)
+    assert loss(y_true, y_pred) == loss(y_true, y_pred, reduction="mean")
+
+
+@pytest.mark.parametrize("loss", [lossedu.mae, lossedu.mse])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_floating_dtype_of_y_pred_is_kept(loss, dtype):
+    y_true = np.array([1.0, 2.0, 4.0], dtype=dtype)
+    y_pred = np.array([1.5, 2.0, 3.0], dtype=dtype)
+    for reduction in ("mean", "sum", "none"):
+        assert loss(y_true, y_pred, reduction=reduction).dtype == dtype
+
+
+@pytest.mark.parametrize("loss", [lossedu.mae, lossedu.mse])
+def test_integers_become_float64(loss):
+    assert loss([1, 2, 3], [3, 2, 1]).dtype == np.float64
+    assert loss([1, 2, 3], [3, 2, 1], reduction="none").dtype == np.float64
+
+
+def test_mixed_precision_is_computed_promoted_and_returned_in_y_pred_dtype():
+    # In float32 1 + 1e-9 rounds to 1 and the error would vanish; promotion keeps it.
+    y_true = np.array([1.0 + 1e-9])
+    y_pred = np.float32([1.0])
+    assert lossedu.mae(y_true, y_pred).dtype == np.float32
+    assert lossedu.mae(y_true, y_pred) == pytest.approx(1e-9, rel=1e-6)
+
+
+def test_reduced_losses_are_numpy_scalars_and_none_keeps_the_shape():
+    assert isinstance(lossedu.mae([1.0, 2.0], [2.0, 2.0]), np.floating)
+    assert lossedu.mse(np.zeros((2, 3)), np.ones((2, 3)), reduction="none").shape == (2, 3)
+    assert lossedu.mae(1.0, 3.0, reduction="none").shape == ()
+
+
+def test_inputs_are_not_modified():
+    y_true, y_pred = np.array([1.0, 2.0]), np.array([3.0, 2.0])
+    for function in (lossedu.mae, lossedu.mse, lossedu.mae_grad, lossedu.mse_grad):
+        function(y_true, y_pred)
+    np.testing.assert_array_equal(y_true, [1.0, 2.0])
+    np.testing.assert_array_equal(y_pred, [3.0, 2.0])
+
+
+def test_symmetry_and_zero_at_the_target():
+    y = np.array([0.3, -7.0, 2.0])
+    assert lossedu.mae(y, y) == 0.0 and lossedu.mse(y, y) == 0.0
+    assert lossedu.mae(y, y + 1) == lossedu.mae(y + 1, y)
