@@ -25,14 +25,16 @@ $(SETUP): requirements.txt pyproject.toml
 # The book is built from the notebooks' stored outputs (nothing is executed), warnings are errors.
 book: _build/html/index.html
 
+# A fresh Sphinx environment each time, so a warning can't hide in a cached page.
 _build/html/index.html: $(SETUP) $(BOOK_SOURCES)
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	rm -rf _build/.doctrees
+	$(BIN)/jupyter-book build . --all --builder html -W -n --keep-going
 
 # Unit tests, every notebook under strict nbval, and a strict book build.
 test: unit nbval book
 
 unit: $(SETUP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --doctest-modules lossedu tests
 
 nbval: $(SETUP)
 	$(BIN)/python -m pytest -q $(NBVAL) notebooks

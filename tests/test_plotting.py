@@ -1,0 +1,53 @@
+"""The shared figures draw what they claim: labelled axes, jumps split at kinks, honest slopes."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import lossedu
+from lossedu import plotting
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_loss_and_derivative_figure_has_labels_and_marks_only_the_jump():
+    fig = plotting.plot_loss_and_derivative(
+        {"MAE": (lossedu.mae, lossedu.mae_grad), "MSE": (lossedu.mse, lossedu.mse_grad)}, title="t")
+    loss_ax, grad_ax = fig.axes
+    assert all(ax.get_xlabel() and ax.get_ylabel() and ax.get_title() for ax in fig.axes)
+    labels = grad_ax.get_legend_handles_labels()[1]
+    assert labels == ["MAE returns 0 at r = 0"]  # MSE is smooth at 0: no marker
+    # No drawn MAE derivative segment crosses the kink: every piece stays on one side of 0.
+    for line in grad_ax.get_lines():
+        x = np.asarray(line.get_xdata(), dtype=float)
+        if x.size > 2 and line.get_color() == loss_ax.get_lines()[0].get_color():
+            assert (x < 0).all() or (x > 0).all()
+
+
+def test_marker_shows_the_chosen_subgradient():
+    grad = lambda t, p, reduction: lossedu.mae_grad(t, p, reduction=reduction, subgradient=0.5)
+    fig = plotting.plot_loss_and_derivative({"MAE": (lossedu.mae, grad)})
+    assert fig.axes[1].get_legend_handles_labels()[1] == ["MAE returns 0.5 at r = 0"]
+
+
+def test_secants_of_abs_at_zero_have_slopes_minus_one_plus_one_and_zero():
+    fig = plotting.plot_secants(np.abs, 0.0, 0.5)
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert labels == ["f", "backward secant, slope -1", "forward secant, slope +1",
+                      "central secant, slope +0"]
+
+
+def test_step_size_error_plot_has_one_curve_per_method_and_finite_errors():
+    fig = plotting.plot_step_size_error(np.sin, np.cos, 1.0, steps=[1e-3, 1e-6])
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["forward", "central"]
+    forward_errors = lines[0].get_ydata()
+    assert forward_errors[1] < forward_errors[0]  # 1e-6 beats 1e-3 for a forward difference
