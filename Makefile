@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 SETUP := $(VENV)/.setup-done
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(wildcard notebooks/*.ipynb)
+# MathJax is served from the book itself (_vendor/ becomes _static/), so equations render with no network.
+# It comes from the npm registry, checked against the registry's published sha512.
+MATHJAX_VERSION := 3.2.2
+MATHJAX_SHA512 := 06df9249553c7811b6ef30a155ec0e89c62ced7b1db78d2a9b8f94a47c97ee4d3f3bd36588f73ec7bee4d7f144b0fb2328f64626fb5164cd6f3be81e5b43a11b
+MATHJAX := _vendor/mathjax/tex-chtml.js
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
@@ -26,9 +31,19 @@ $(SETUP): requirements.txt pyproject.toml
 book: _build/html/index.html
 
 # A fresh Sphinx environment each time, so a warning can't hide in a cached page.
-_build/html/index.html: $(SETUP) $(BOOK_SOURCES)
+_build/html/index.html: $(SETUP) $(MATHJAX) $(BOOK_SOURCES)
 	rm -rf _build/.doctrees
 	$(BIN)/jupyter-book build . --all --builder html -W -n --keep-going
+
+$(MATHJAX):
+	rm -rf _build/mathjax-download _vendor/mathjax && mkdir -p _build/mathjax-download _vendor/mathjax
+	curl -fsSL -o _build/mathjax-download/mathjax.tgz \
+	  https://registry.npmjs.org/mathjax/-/mathjax-$(MATHJAX_VERSION).tgz
+	echo "$(MATHJAX_SHA512)  _build/mathjax-download/mathjax.tgz" | sha512sum --check --quiet -
+	tar -xzf _build/mathjax-download/mathjax.tgz -C _build/mathjax-download
+	cd _build/mathjax-download/package/es5 && cp -r tex-chtml.js input output ui a11y adaptors \
+	  ../LICENSE ../../../../_vendor/mathjax/
+	rm -rf _build/mathjax-download
 
 # Unit tests, every notebook under strict nbval, and a strict book build.
 test: unit nbval book
@@ -49,4 +64,4 @@ bench: $(SETUP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf _build
+	rm -rf _build _vendor/mathjax

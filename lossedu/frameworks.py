@@ -65,12 +65,12 @@ def framework_versions(names=("numpy", *FRAMEWORKS)) -> dict[str, str | None]:
 
 
 def versions_line(names=("numpy", *FRAMEWORKS)) -> str:
-    """A one-line summary such as ``'Python 3.11.7 | numpy 2.4.6 | torch 2.13.0+cpu'``, for
+    """A one-line summary such as ``'Python 3.11.7, numpy 2.4.6, torch 2.13.0+cpu'``, for
     printing at the top of a chapter so every stated result carries the versions it came from."""
     parts = [f"Python {sys.version.split()[0]}"]
     for name, version in framework_versions(names).items():
         parts.append(f"{name} {version if version else 'not installed'}")
-    return " | ".join(parts)
+    return ", ".join(parts)
 
 
 def _check_choice(value, name: str, choices: tuple[str, ...]) -> str:
