@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -19,9 +19,18 @@ LOSSES = {"mae": (lossedu.mae, lossedu.mae_grad), "mse": (lossedu.mse, lossedu.m
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
 
 
+def has_subnormal_residual(y_true, y_pred):
+    residual = np.abs(y_pred.astype(np.float64) - y_true)
+    return bool(np.any((residual > 0) & (residual < np.finfo(y_pred.dtype).tiny)))
+
+
 @st.composite
-def pairs_with_ties(draw, dtype):
-    """(y_true, y_pred) of one shape, where a drawn subset of y_pred equals y_true exactly."""
+def pairs_with_ties(draw, dtype, subnormal_residuals=True):
+    """(y_true, y_pred) of one shape, where a drawn subset of y_pred equals y_true exactly.
+
+    With ``subnormal_residuals=False`` no pair differs by less than the smallest normal number
+    (see test_tensorflow_flushes_subnormal_residuals_to_zero).
+    """
     shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=6))
     width = 32 if dtype == np.float32 else 64
     elements = st.floats(-100, 100, width=width)
@@ -29,6 +38,7 @@ def pairs_with_ties(draw, dtype):
     y_pred = draw(hnp.arrays(dtype, shape, elements=elements))
     ties = draw(hnp.arrays(np.bool_, shape))
     y_pred[ties] = y_true[ties]
+    assume(subnormal_residuals or not has_subnormal_residual(y_true, y_pred))
     return y_true, y_pred
 
 
@@ -62,8 +72,22 @@ def test_agrees_with_torch_functional_and_autograd(name, reduction, dtype, data)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_agrees_with_keras_losses_under_gradient_tape(name, dtype, data):
-    y_true, y_pred = data.draw(pairs_with_ties(dtype))
+    y_true, y_pred = data.draw(pairs_with_ties(dtype, subnormal_residuals=False))
     assert_agrees("tensorflow", name, y_true, y_pred)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tensorflow_flushes_subnormal_residuals_to_zero(dtype):
+    """Found by hypothesis: TensorFlow's CPU kernels treat subnormal numbers as 0, so a residual
+    below the smallest normal number becomes a tie (gradient 0); lossedu, NumPy and PyTorch keep
+    IEEE 754 semantics and return sign(r) / N = 1. Chapter 3's atlas reports this; if this test
+    fails, TensorFlow changed and the atlas text must be re-read."""
+    y_true = np.zeros(1, dtype=dtype)
+    y_pred = np.array([3 * np.finfo(dtype).smallest_subnormal], dtype=dtype)
+    assert has_subnormal_residual(y_true, y_pred)
+    assert lossedu.mae_grad(y_true, y_pred)[0] == 1.0
+    assert lossedu.builtin_loss_and_grad("torch", "mae", y_true, y_pred)[1][0] == 1.0
+    assert lossedu.builtin_loss_and_grad("tensorflow", "mae", y_true, y_pred)[1][0] == 0.0
 
 
 @pytest.mark.parametrize("framework", ["torch", "tensorflow"])

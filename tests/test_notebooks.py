@@ -1,0 +1,75 @@
+"""The chapter notebooks follow the course conventions (nbval separately re-runs them).
+
+Stored executed, without errors or stderr; listed in the book's table of contents; every figure
+has alt text; every chapter ends with exercises whose solutions are tagged and hidden.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def test_there_are_chapters_and_their_names_are_numbered():
+    assert len(NOTEBOOKS) >= 2
+    for path in NOTEBOOKS:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), path.name
+
+
+def test_every_notebook_is_in_the_table_of_contents_and_nothing_else_is_missing():
+    toc = (ROOT / "_toc.yml").read_text()
+    listed = set(re.findall(r"file:\s*notebooks/(\S+)", toc))
+    assert listed == {path.stem for path in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_executed_in_order_without_errors_or_stderr(path):
+    cells = code_cells(load(path))
+    counts = [cell.execution_count for cell in cells]
+    assert counts == list(range(1, len(cells) + 1)), "re-run the notebook top to bottom (make notebooks)"
+    for cell in cells:
+        for output in cell.outputs:
+            assert output.output_type != "error", cell.source
+            assert output.get("name") != "stderr", f"stderr output in: {cell.source}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_prints_the_versions(path):
+    first = code_cells(load(path))[0]
+    assert "versions_line()" in first.source
+    assert "default_rng(" in first.source, "set the chapter's seed in its first cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_alt_text(path):
+    for cell in code_cells(load(path)):
+        has_image = any("image/png" in output.get("data", {}) for output in cell.outputs)
+        if has_image:
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 40, f"figure without a real alt text: {cell.source}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_at_least_two_exercises_with_hidden_solutions(path):
+    notebook = load(path)
+    text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    exercises = re.findall(r"^### Exercise \d+\.\d+", text, flags=re.MULTILINE)
+    assert len(exercises) >= 2
+    solutions = [cell for cell in notebook.cells if "solution" in cell.metadata.get("tags", [])]
+    assert len(solutions) >= len(exercises)
+    for cell in solutions:
+        hidden = ("hide-cell" in cell.metadata.get("tags", [])
+                  or ":class: dropdown" in cell.source)
+        assert hidden, f"solution shown openly in the book: {cell.source[:60]}"
