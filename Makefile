@@ -28,12 +28,13 @@ $(SETUP): requirements.txt pyproject.toml
 	touch $@
 
 # The book is built from the notebooks' stored outputs (nothing is executed), warnings are errors.
-book: _build/html/index.html
+book: _build/html/.built
 
 # A fresh Sphinx environment each time, so a warning can't hide in a cached page.
-_build/html/index.html: $(SETUP) $(MATHJAX) $(BOOK_SOURCES)
+_build/html/.built: $(SETUP) $(MATHJAX) $(BOOK_SOURCES)
 	rm -rf _build/.doctrees
 	$(BIN)/jupyter-book build . --all --builder html -W -n --keep-going
+	touch $@
 
 $(MATHJAX):
 	rm -rf _build/mathjax-download _vendor/mathjax && mkdir -p _build/mathjax-download _vendor/mathjax
