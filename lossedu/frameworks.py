@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,9 +39,11 @@ def import_tensorflow():
     return tf
 
 
+@lru_cache(maxsize=None)
 def _distribution_version(module_name: str) -> str | None:
     from importlib import metadata
 
+    # The distribution can be named differently from the module (tensorflow-cpu).
     names = metadata.packages_distributions().get(module_name, [module_name])
     for name in names:
         try:
@@ -134,8 +137,9 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
       (a Keras loss otherwise computes in float32 even on float64 data);
     - jax: ``jnp.mean(jnp.abs(y_pred - y_true))`` (JAX has no built-in MAE) and ``jax.grad``.
 
-    Inputs are validated as lossedu's own losses validate them and keep their dtype
-    (float32 or float64; integer data becomes float64).
+    Inputs are validated as lossedu's own losses validate them. The computation runs in
+    y_pred's dtype (integer data becomes float64), and y_true is converted to it, because the
+    frameworks' losses expect both tensors in one dtype.
 
     >>> builtin_loss_and_grad("torch", "mae", [1.0, 2.0], [1.0, 3.0])  # doctest: +SKIP
     (array(0.5), array([0. , 0.5]))
