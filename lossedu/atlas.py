@@ -1,0 +1,435 @@
+"""The kink atlas: what PyTorch, TensorFlow and JAX return where the maths has no derivative.
+
+Each :class:`Entry` is one operation at one point: ``abs`` at 0, ``maximum`` at a tie, the
+gradient of a step function, and so on. :func:`probe` builds the operation in a framework, runs
+that framework's autodiff, and reports what came back as a :class:`Result` of one kind:
+
+- ``"value"``: a gradient (NaN and infinity included, as they are);
+- ``"none"``: no gradient at all (TensorFlow's ``tape.gradient`` returned ``None``);
+- ``"raises"``: building the operation or differentiating it raised an exception;
+- ``"missing"``: the framework is not installed.
+
+Beside the frameworks, ``"numpy-central"`` is the central finite difference of a NumPy version of
+the operation, and :func:`one_sided_slopes` gives its backward and forward slopes.
+
+Run ``python -m lossedu.atlas`` for a markdown table of every entry with the installed versions,
+or ``python -m lossedu.atlas --json`` for one JSON object per (entry, framework).
+
+>>> [entry.id for entry in ENTRIES][:3]
+['abs', 'relu', 'leaky_relu']
+>>> probe(ENTRY_BY_ID["abs"], "numpy-central").grad
+[0.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .frameworks import framework_versions, import_tensorflow
+from .losses import mae
+from .numdiff import numerical_grad
+
+FRAMEWORKS = ("torch", "tensorflow", "jax", "numpy-central")
+KINDS = ("value", "none", "raises", "missing")
+_MODULE_OF = {"torch": "torch", "tensorflow": "tensorflow", "jax": "jax", "numpy-central": "numpy"}
+
+
+# Sets of valid (Clarke) subgradients, as membership tests on a gradient vector. The tolerance
+# admits float32 rounding and the error of finite differences, not a different answer.
+TOLERANCE = 1e-5
+
+
+def interval(low: float, high: float) -> Callable[[np.ndarray], bool]:
+    """Every coordinate of the gradient in ``[low, high]``."""
+    return lambda g: bool(np.all((g >= low - TOLERANCE) & (g <= high + TOLERANCE)))
+
+
+def simplex(g: np.ndarray) -> bool:
+    """Non-negative weights summing to 1: the subgradients of max over tied entries."""
+    return bool(np.all(g >= -TOLERANCE) and abs(g.sum() - 1) < TOLERANCE)
+
+
+def unit_ball(g: np.ndarray) -> bool:
+    """Euclidean length at most 1: the subgradients of the L2 norm at the origin."""
+    return bool(np.linalg.norm(g) <= 1 + TOLERANCE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One operation at one point, written once per framework and once in NumPy.
+
+    ``torch``, ``tensorflow`` and ``jax`` take the framework module and the input tensor and
+    return the output (summed to a scalar before differentiating); ``numpy`` takes a float64
+    array and returns a number, for finite differences. ``subgradients`` tests whether a
+    gradient is a valid subgradient there, and ``min_norm`` is the shortest one, where the
+    operation is convex or concave near the point; both are ``None`` where no subgradient exists.
+    """
+
+    id: str
+    what: str
+    point: list
+    calls: dict
+    torch: Callable
+    tensorflow: Callable
+    jax: Callable
+    numpy: Callable
+    subgradients: Callable[[np.ndarray], bool] | None = None
+    min_norm: list | None = None
+    dtype: str = "float32"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one framework returned for one entry."""
+
+    id: str
+    framework: str
+    version: str | None
+    point: list
+    kind: str
+    grad: list | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict:
+        """The JSON object of ``--json``: NaN and infinities become "nan", "inf", "-inf"."""
+        return {"id": self.id, "framework": self.framework, "version": self.version,
+                "point": self.point, "kind": self.kind,
+                "grad": None if self.grad is None else _json_numbers(self.grad),
+                "error": self.error}
+
+
+def _json_numbers(values):
+    if isinstance(values, list):
+        return [_json_numbers(v) for v in values]
+    if math.isnan(values):
+        return "nan"
+    if math.isinf(values):
+        return "inf" if values > 0 else "-inf"
+    return values
+
+
+def _two_ones(torch, x):
+    return torch.ones_like(x)
+
+
+def _huber_numpy(r):
+    return float(np.mean(np.where(np.abs(r) < 1, 0.5 * r ** 2, np.abs(r) - 0.5)))
+
+
+def _accuracy_numpy(logits):
+    return float(np.mean(np.argmax(logits, axis=-1) == 1))
+
+
+def _elu_numpy(x):
+    return float(np.sum(np.where(x > 0, x, np.expm1(np.minimum(x, 0)))))
+
+
+_TINY_F32 = float(np.finfo(np.float32).smallest_subnormal)
+
+ENTRIES: list[Entry] = [
+    # The ten entries of the course's specification, with exactly these ids and calls.
+    Entry("abs", "d/dx abs(x) at x = 0", [0.0],
+          {"torch": "torch.abs", "tensorflow": "tf.abs", "jax": "jnp.abs"},
+          lambda torch, x: torch.abs(x), lambda tf, x: tf.abs(x), lambda jax, x: jax.numpy.abs(x),
+          lambda x: np.abs(x).sum(), interval(-1, 1), [0.0]),
+    Entry("relu", "d/dx relu(x) at x = 0", [0.0],
+          {"torch": "torch.relu", "tensorflow": "tf.nn.relu", "jax": "jax.nn.relu"},
+          lambda torch, x: torch.relu(x), lambda tf, x: tf.nn.relu(x), lambda jax, x: jax.nn.relu(x),
+          lambda x: np.maximum(x, 0).sum(), interval(0, 1), [0.0]),
+    Entry("leaky_relu", "d/dx leaky_relu(x) at x = 0, default slope (NumPy: 0.01)", [0.0],
+          {"torch": "F.leaky_relu", "tensorflow": "tf.nn.leaky_relu", "jax": "jax.nn.leaky_relu"},
+          lambda torch, x: torch.nn.functional.leaky_relu(x), lambda tf, x: tf.nn.leaky_relu(x),
+          lambda jax, x: jax.nn.leaky_relu(x), lambda x: np.where(x >= 0, x, 0.01 * x).sum()),
+    Entry("maximum_tie", "d/dx maximum(x, y) at x = y = 1, w.r.t. x", [1.0],
+          {"torch": "torch.maximum", "tensorflow": "tf.maximum", "jax": "jnp.maximum"},
+          lambda torch, x: torch.maximum(x, _two_ones(torch, x)), lambda tf, x: tf.maximum(x, 1.0),
+          lambda jax, x: jax.numpy.maximum(x, 1.0), lambda x: np.maximum(x, 1.0).sum(),
+          interval(0, 1), [0.0]),
+    Entry("reduce_max_tie", "gradient of max over [1, 1] w.r.t. the vector", [1.0, 1.0],
+          {"torch": "torch.max(x)", "tensorflow": "tf.reduce_max", "jax": "jnp.max"},
+          lambda torch, x: torch.max(x), lambda tf, x: tf.reduce_max(x),
+          lambda jax, x: jax.numpy.max(x), lambda x: np.max(x), simplex, [0.5, 0.5]),
+    Entry("clip_upper", "d/dx clip(x, 0, 1) at x = 1", [1.0],
+          {"torch": "torch.clamp", "tensorflow": "tf.clip_by_value", "jax": "jnp.clip"},
+          lambda torch, x: torch.clamp(x, 0, 1), lambda tf, x: tf.clip_by_value(x, 0.0, 1.0),
+          lambda jax, x: jax.numpy.clip(x, 0, 1), lambda x: np.clip(x, 0, 1).sum(),
+          interval(0, 1), [0.0]),
+    Entry("sqrt_zero", "d/dx sqrt(x) at x = 0", [0.0],
+          {"torch": "torch.sqrt", "tensorflow": "tf.sqrt", "jax": "jnp.sqrt"},
+          lambda torch, x: torch.sqrt(x), lambda tf, x: tf.sqrt(x), lambda jax, x: jax.numpy.sqrt(x),
+          lambda x: np.sqrt(x).sum()),
+    Entry("norm_zero", "gradient of the L2 norm at the vector [0, 0]", [0.0, 0.0],
+          {"torch": "torch.linalg.vector_norm", "tensorflow": "tf.norm", "jax": "jnp.linalg.norm"},
+          lambda torch, x: torch.linalg.vector_norm(x), lambda tf, x: tf.norm(x),
+          lambda jax, x: jax.numpy.linalg.norm(x), lambda x: np.linalg.norm(x),
+          unit_ball, [0.0, 0.0]),
+    Entry("step", "d/dx of float(x > 0) at x = 0.5", [0.5],
+          {"torch": "(x > 0).float()", "tensorflow": "tf.cast(x > 0, tf.float32)",
+           "jax": "(x > 0).astype(float32)"},
+          lambda torch, x: (x > 0).float(), lambda tf, x: tf.cast(x > 0, tf.float32),
+          lambda jax, x: (x > 0).astype(jax.numpy.float32), lambda x: (x > 0).astype(float).sum()),
+    Entry("mae_loss_tie", "gradient w.r.t. y_pred of the built-in mean absolute error at "
+          "y_pred = y_true = [1, 2]", [1.0, 2.0],
+          {"torch": "F.l1_loss", "tensorflow": "tf.keras.losses.MeanAbsoluteError",
+           "jax": "jnp.mean(jnp.abs(y_pred - y_true))"},
+          lambda torch, x: torch.nn.functional.l1_loss(x, torch.tensor([1.0, 2.0])),
+          lambda tf, x: tf.keras.losses.MeanAbsoluteError()(tf.constant([1.0, 2.0]), x),
+          lambda jax, x: jax.numpy.mean(jax.numpy.abs(x - jax.numpy.array([1.0, 2.0]))),
+          lambda x: mae([1.0, 2.0], x), interval(-0.5, 0.5), [0.0, 0.0]),
+    # More kinks, ties, jumps and traps.
+    Entry("abs_negative_zero", "d/dx abs(x) at x = -0.0 (zero with its sign bit set)", [-0.0],
+          {"torch": "torch.abs", "tensorflow": "tf.abs", "jax": "jnp.abs"},
+          lambda torch, x: torch.abs(x), lambda tf, x: tf.abs(x), lambda jax, x: jax.numpy.abs(x),
+          lambda x: np.abs(x).sum(), interval(-1, 1), [0.0]),
+    Entry("minimum_tie", "d/dx minimum(x, y) at x = y = 1, w.r.t. x", [1.0],
+          {"torch": "torch.minimum", "tensorflow": "tf.minimum", "jax": "jnp.minimum"},
+          lambda torch, x: torch.minimum(x, _two_ones(torch, x)), lambda tf, x: tf.minimum(x, 1.0),
+          lambda jax, x: jax.numpy.minimum(x, 1.0), lambda x: np.minimum(x, 1.0).sum(),
+          interval(0, 1), [0.0]),
+    Entry("max_dim_tie", "gradient of max over [1, 1] along a dimension w.r.t. the vector",
+          [1.0, 1.0],
+          {"torch": "torch.max(x, dim=0).values", "tensorflow": "tf.reduce_max(x, axis=0)",
+           "jax": "jnp.max(x, axis=0)"},
+          lambda torch, x: torch.max(x, dim=0).values, lambda tf, x: tf.reduce_max(x, axis=0),
+          lambda jax, x: jax.numpy.max(x, axis=0), lambda x: np.max(x), simplex, [0.5, 0.5]),
+    Entry("amax_tie", "gradient of amax over [1, 1] w.r.t. the vector", [1.0, 1.0],
+          {"torch": "torch.amax", "tensorflow": "tf.math.reduce_max", "jax": "jnp.amax"},
+          lambda torch, x: torch.amax(x), lambda tf, x: tf.math.reduce_max(x),
+          lambda jax, x: jax.numpy.amax(x), lambda x: np.max(x), simplex, [0.5, 0.5]),
+    Entry("clip_lower", "d/dx clip(x, 0, 1) at x = 0", [0.0],
+          {"torch": "torch.clamp", "tensorflow": "tf.clip_by_value", "jax": "jnp.clip"},
+          lambda torch, x: torch.clamp(x, 0, 1), lambda tf, x: tf.clip_by_value(x, 0.0, 1.0),
+          lambda jax, x: jax.numpy.clip(x, 0, 1), lambda x: np.clip(x, 0, 1).sum(),
+          interval(0, 1), [0.0]),
+    Entry("hardtanh_upper", "d/dx hardtanh(x) = clip(x, -1, 1) at x = 1", [1.0],
+          {"torch": "F.hardtanh", "tensorflow": "tf.clip_by_value(x, -1, 1)",
+           "jax": "jax.nn.hard_tanh"},
+          lambda torch, x: torch.nn.functional.hardtanh(x),
+          lambda tf, x: tf.clip_by_value(x, -1.0, 1.0), lambda jax, x: jax.nn.hard_tanh(x),
+          lambda x: np.clip(x, -1, 1).sum(), interval(0, 1), [0.0]),
+    Entry("relu6_upper", "d/dx relu6(x) = clip(x, 0, 6) at x = 6", [6.0],
+          {"torch": "F.relu6", "tensorflow": "tf.nn.relu6", "jax": "jax.nn.relu6"},
+          lambda torch, x: torch.nn.functional.relu6(x), lambda tf, x: tf.nn.relu6(x),
+          lambda jax, x: jax.nn.relu6(x), lambda x: np.clip(x, 0, 6).sum(), interval(0, 1), [0.0]),
+    Entry("sign_zero", "d/dx sign(x) at x = 0 (a jump)", [0.0],
+          {"torch": "torch.sign", "tensorflow": "tf.sign", "jax": "jnp.sign"},
+          lambda torch, x: torch.sign(x), lambda tf, x: tf.sign(x), lambda jax, x: jax.numpy.sign(x),
+          lambda x: np.sign(x).sum()),
+    Entry("round_half", "d/dx round(x) at x = 0.5 (a jump)", [0.5],
+          {"torch": "torch.round", "tensorflow": "tf.round", "jax": "jnp.round"},
+          lambda torch, x: torch.round(x), lambda tf, x: tf.round(x),
+          lambda jax, x: jax.numpy.round(x), lambda x: np.round(x).sum()),
+    Entry("floor_integer", "d/dx floor(x) at x = 1 (a jump)", [1.0],
+          {"torch": "torch.floor", "tensorflow": "tf.floor", "jax": "jnp.floor"},
+          lambda torch, x: torch.floor(x), lambda tf, x: tf.floor(x),
+          lambda jax, x: jax.numpy.floor(x), lambda x: np.floor(x).sum()),
+    Entry("where_sqrt_zero", "d/dx where(x > 0, sqrt(x), 0) at x = 0 (the branch not taken)",
+          [0.0],
+          {"torch": "torch.where(x > 0, torch.sqrt(x), 0)",
+           "tensorflow": "tf.where(x > 0, tf.sqrt(x), 0)", "jax": "jnp.where(x > 0, jnp.sqrt(x), 0)"},
+          lambda torch, x: torch.where(x > 0, torch.sqrt(x), torch.zeros_like(x)),
+          lambda tf, x: tf.where(x > 0, tf.sqrt(x), tf.zeros_like(x)),
+          lambda jax, x: jax.numpy.where(x > 0, jax.numpy.sqrt(x), 0.0),
+          lambda x: np.where(x > 0, np.sqrt(np.maximum(x, 0)), 0).sum()),
+    Entry("hand_norm_zero", "gradient of sqrt(sum(x * x)), written by hand, at [0, 0]",
+          [0.0, 0.0],
+          {"torch": "torch.sqrt((x * x).sum())", "tensorflow": "tf.sqrt(tf.reduce_sum(x * x))",
+           "jax": "jnp.sqrt(jnp.sum(x * x))"},
+          lambda torch, x: torch.sqrt((x * x).sum()), lambda tf, x: tf.sqrt(tf.reduce_sum(x * x)),
+          lambda jax, x: jax.numpy.sqrt(jax.numpy.sum(x * x)), lambda x: np.sqrt(np.sum(x * x)),
+          unit_ball, [0.0, 0.0]),
+    Entry("huber_threshold", "d/dr of the Huber / smooth L1 loss (delta = beta = 1) at r = 1",
+          [1.0],
+          {"torch": "F.smooth_l1_loss", "tensorflow": "tf.keras.losses.Huber",
+           "jax": "jnp.where(|r| < 1, r**2 / 2, |r| - 1/2)"},
+          lambda torch, x: torch.nn.functional.smooth_l1_loss(x, torch.zeros_like(x)),
+          lambda tf, x: tf.keras.losses.Huber(delta=1.0)(tf.zeros_like(x), x),
+          lambda jax, x: jax.numpy.mean(jax.numpy.where(
+              jax.numpy.abs(x) < 1, 0.5 * x ** 2, jax.numpy.abs(x) - 0.5)),
+          _huber_numpy, interval(1, 1), [1.0]),
+    Entry("elu_zero", "d/dx elu(x) at x = 0 (a corner that is not one: both slopes are 1)",
+          [0.0],
+          {"torch": "F.elu", "tensorflow": "tf.nn.elu", "jax": "jax.nn.elu"},
+          lambda torch, x: torch.nn.functional.elu(x), lambda tf, x: tf.nn.elu(x),
+          lambda jax, x: jax.nn.elu(x), _elu_numpy, interval(1, 1), [1.0]),
+    Entry("accuracy_argmax", "gradient of accuracy = mean(argmax(logits) == 1) w.r.t. the logits",
+          [[0.2, 0.7, 0.1]],
+          {"torch": "(x.argmax(-1) == 1).float().mean()",
+           "tensorflow": "tf.reduce_mean(tf.cast(tf.argmax(x, -1) == 1, tf.float32))",
+           "jax": "jnp.mean(jnp.argmax(x, -1) == 1)"},
+          lambda torch, x: (x.argmax(dim=-1) == 1).float().mean(),
+          lambda tf, x: tf.reduce_mean(tf.cast(tf.argmax(x, axis=-1) == 1, tf.float32)),
+          lambda jax, x: jax.numpy.mean((jax.numpy.argmax(x, axis=-1) == 1).astype(jax.numpy.float32)),
+          _accuracy_numpy),
+    Entry("mae_subnormal", f"gradient w.r.t. y_pred of the built-in MAE at y_true = 0, "
+          f"y_pred = 3 x {_TINY_F32:.3g} (a float32 subnormal)", [3 * _TINY_F32],
+          {"torch": "F.l1_loss", "tensorflow": "tf.keras.losses.MeanAbsoluteError",
+           "jax": "jnp.mean(jnp.abs(y_pred - y_true))"},
+          lambda torch, x: torch.nn.functional.l1_loss(x, torch.zeros_like(x)),
+          lambda tf, x: tf.keras.losses.MeanAbsoluteError()(tf.zeros_like(x), x),
+          lambda jax, x: jax.numpy.mean(jax.numpy.abs(x)),
+          lambda x: mae(np.zeros_like(x), x), interval(1, 1), [1.0]),
+]
+ENTRY_BY_ID = {entry.id: entry for entry in ENTRIES}
+
+
+def _torch_gradient(entry: Entry):
+    import torch
+
+    x = torch.tensor(entry.point, dtype=getattr(torch, entry.dtype), requires_grad=True)
+    (grad,) = torch.autograd.grad(entry.torch(torch, x).sum(), x)
+    return grad.detach().to(torch.float64).numpy()
+
+
+def _tensorflow_gradient(entry: Entry):
+    tf = import_tensorflow()
+    x = tf.constant(entry.point, dtype=getattr(tf, entry.dtype))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        output = tf.reduce_sum(entry.tensorflow(tf, x))
+    grad = tape.gradient(output, x)
+    return None if grad is None else tf.cast(grad, tf.float64).numpy()
+
+
+def _jax_gradient(entry: Entry):
+    import jax
+
+    x = jax.numpy.asarray(entry.point, dtype=getattr(jax.numpy, entry.dtype))
+    grad = jax.grad(lambda v: jax.numpy.sum(entry.jax(jax, v)))(x)
+    return np.asarray(grad, dtype=np.float64)
+
+
+def _numpy_gradient(entry: Entry, method: str = "central"):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slopes = numerical_grad(entry.numpy, entry.point, method=method)
+    # Finite differences carry rounding noise of about 1e-11 here; + 0.0 turns -0.0 into 0.0.
+    return np.round(slopes, 10) + 0.0
+
+
+_GRADIENT = {"torch": _torch_gradient, "tensorflow": _tensorflow_gradient, "jax": _jax_gradient,
+             "numpy-central": _numpy_gradient}
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+def probe(entry: Entry, framework: str) -> Result:
+    """Ask ``framework`` for the gradient of ``entry`` and say what came back.
+
+    >>> probe(ENTRY_BY_ID["relu"], "numpy-central").kind
+    'value'
+    """
+    if not isinstance(entry, Entry):
+        raise TypeError(f"entry must be an atlas Entry, got {type(entry).__name__}")
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {framework!r}; use one of {FRAMEWORKS}")
+    module = _MODULE_OF[framework]
+    version = framework_versions([module])[module]
+    point = list(entry.point)
+    if version is None:
+        return Result(entry.id, framework, None, point, "missing", error=f"{module} is not installed")
+    try:
+        grad = _GRADIENT[framework](entry)
+    except ImportError as error:
+        return Result(entry.id, framework, version, point, "missing", error=_first_line(error))
+    except Exception as error:  # reporting the exception is the point of the probe
+        return Result(entry.id, framework, version, point, "raises", error=_first_line(error))
+    if grad is None:
+        return Result(entry.id, framework, version, point, "none")
+    return Result(entry.id, framework, version, point, "value", grad=np.asarray(grad).tolist())
+
+
+def one_sided_slopes(entry: Entry) -> tuple[list, list]:
+    """The backward and forward finite-difference slopes of the NumPy version of ``entry``."""
+    return (_numpy_gradient(entry, "backward").tolist(), _numpy_gradient(entry, "forward").tolist())
+
+
+def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] = FRAMEWORKS) -> list[Result]:
+    """Probe every entry (or those in ``ids``) with every framework, in table order."""
+    unknown = sorted(set(ids or ()) - set(ENTRY_BY_ID))
+    if unknown:
+        raise ValueError(f"unknown atlas ids {unknown}; known ids: {sorted(ENTRY_BY_ID)}")
+    bad = sorted(set(frameworks) - set(FRAMEWORKS))
+    if bad:
+        raise ValueError(f"unknown frameworks {bad}; use some of {FRAMEWORKS}")
+    entries = [ENTRY_BY_ID[i] for i in ids] if ids else ENTRIES
+    return [probe(entry, framework) for entry in entries for framework in frameworks]
+
+
+def format_grad(values) -> str:
+    """A gradient as a short string: ``0``, ``-0``, ``0.5``, ``nan``, ``[0.5, 0.5]``."""
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    text = [f"{v:.4g}" for v in flat]
+    return text[0] if len(text) == 1 else "[" + ", ".join(text) + "]"
+
+
+def describe(result: Result) -> str:
+    """The table cell for one result."""
+    if result.kind == "value":
+        return format_grad(result.grad)
+    if result.kind == "none":
+        return "None"
+    if result.kind == "raises":
+        return f"raises {result.error.split(':')[0]}"
+    return "not installed"
+
+
+def versions_header(frameworks: Sequence[str] = FRAMEWORKS) -> str:
+    """The versions the atlas was generated with, e.g. ``torch 2.13.0+cpu, ...``."""
+    modules = [_MODULE_OF[f] for f in frameworks]
+    versions = framework_versions(list(dict.fromkeys(modules)))
+    return ", ".join(f"{m} {versions[m] or 'not installed'}" for m in dict.fromkeys(modules))
+
+
+def markdown_table(results: Sequence[Result]) -> str:
+    """The atlas as a markdown table: one row per entry, one column per framework, and the
+    NumPy finite differences (central, and backward / forward) beside them."""
+    frameworks = list(dict.fromkeys(r.framework for r in results))
+    by_key = {(r.id, r.framework): r for r in results}
+    titles = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
+              "numpy-central": "NumPy central"}
+    header = ["id", "what is differentiated", "point"] + [titles[f] for f in frameworks]
+    lines = ["| " + " | ".join(header + ["NumPy backward / forward"]) + " |",
+             "|" + "---|" * (len(header) + 1)]
+    for entry_id in dict.fromkeys(r.id for r in results):
+        entry = ENTRY_BY_ID[entry_id]
+        backward, forward = one_sided_slopes(entry)
+        cells = [f"`{entry.id}`", entry.what, format_grad(entry.point)]
+        cells += [describe(by_key[entry_id, f]) for f in frameworks]
+        cells.append(f"{format_grad(backward)} / {format_grad(forward)}")
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m lossedu.atlas [--json] [--ids abs,relu] [--frameworks torch,jax]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m lossedu.atlas",
+        description="What each installed framework returns as the gradient at kinks, ties and jumps.")
+    parser.add_argument("--json", action="store_true", help="print a JSON array instead of markdown")
+    parser.add_argument("--ids", help="comma-separated entry ids (default: all)")
+    parser.add_argument("--frameworks", default=",".join(FRAMEWORKS),
+                        help=f"comma-separated, from {','.join(FRAMEWORKS)}")
+    args = parser.parse_args(argv)
+    ids = args.ids.split(",") if args.ids else None
+    try:
+        results = run(ids, args.frameworks.split(","))
+    except ValueError as error:
+        parser.error(str(error))
+    if args.json:
+        print(json.dumps([r.to_json() for r in results], indent=1))
+    else:
+        print(f"Gradients at the kink, generated with {versions_header(args.frameworks.split(','))}\n")
+        print(markdown_table(results))
+
+
+if __name__ == "__main__":
+    main()

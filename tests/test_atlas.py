@@ -1,0 +1,212 @@
+"""The kink atlas reports what the frameworks really return: probes against direct calls."""
+
+import json
+
+import numpy as np
+import pytest
+
+import lossedu
+from lossedu import atlas
+
+REQUIRED = {
+    "abs": ("torch.abs", "tf.abs", "jnp.abs"),
+    "relu": ("torch.relu", "tf.nn.relu", "jax.nn.relu"),
+    "leaky_relu": ("F.leaky_relu", "tf.nn.leaky_relu", "jax.nn.leaky_relu"),
+    "maximum_tie": ("torch.maximum", "tf.maximum", "jnp.maximum"),
+    "reduce_max_tie": ("torch.max(x)", "tf.reduce_max", "jnp.max"),
+    "clip_upper": ("torch.clamp", "tf.clip_by_value", "jnp.clip"),
+    "sqrt_zero": ("torch.sqrt", "tf.sqrt", "jnp.sqrt"),
+    "norm_zero": ("torch.linalg.vector_norm", "tf.norm", "jnp.linalg.norm"),
+    "step": ("(x > 0).float()", "tf.cast(x > 0, tf.float32)", "(x > 0).astype(float32)"),
+    "mae_loss_tie": ("F.l1_loss", "tf.keras.losses.MeanAbsoluteError",
+                     "jnp.mean(jnp.abs(y_pred - y_true))"),
+}
+
+
+def test_required_entries_have_exactly_the_specified_calls():
+    for entry_id, calls in REQUIRED.items():
+        entry = atlas.ENTRY_BY_ID[entry_id]
+        assert (entry.calls["torch"], entry.calls["tensorflow"], entry.calls["jax"]) == calls
+
+
+def test_at_least_twenty_entries_with_unique_ids():
+    ids = [entry.id for entry in atlas.ENTRIES]
+    assert len(ids) >= 20
+    assert len(set(ids)) == len(ids)
+
+
+# Direct framework calls, written independently of the atlas module.
+
+def torch_grad(function, point):
+    import torch
+
+    x = torch.tensor(point, requires_grad=True)
+    function(x).sum().backward()
+    return x.grad.numpy()
+
+
+def tensorflow_grad(function, point):
+    tf = lossedu.import_tensorflow()
+    x = tf.Variable(point, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(function(x))
+    grad = tape.gradient(y, x)
+    return None if grad is None else grad.numpy()
+
+
+def jax_grad(function, point):
+    import jax
+    import jax.numpy as jnp
+
+    return np.asarray(jax.grad(lambda v: jnp.sum(function(v)))(jnp.asarray(point, jnp.float32)))
+
+
+def direct(entry_id, framework):
+    import jax
+    import jax.numpy as jnp
+    import torch
+
+    tf = lossedu.import_tensorflow()
+    calls = {
+        ("abs", "torch"): (torch.abs, [0.0]),
+        ("abs", "tensorflow"): (tf.abs, [0.0]),
+        ("abs", "jax"): (jnp.abs, [0.0]),
+        ("maximum_tie", "torch"): (lambda x: torch.maximum(x, torch.tensor([1.0])), [1.0]),
+        ("maximum_tie", "tensorflow"): (lambda x: tf.maximum(x, 1.0), [1.0]),
+        ("maximum_tie", "jax"): (lambda x: jnp.maximum(x, 1.0), [1.0]),
+        ("norm_zero", "torch"): (torch.linalg.vector_norm, [0.0, 0.0]),
+        ("norm_zero", "tensorflow"): (tf.norm, [0.0, 0.0]),
+        ("norm_zero", "jax"): (jnp.linalg.norm, [0.0, 0.0]),
+        ("leaky_relu", "torch"): (torch.nn.functional.leaky_relu, [0.0]),
+        ("leaky_relu", "tensorflow"): (tf.nn.leaky_relu, [0.0]),
+        ("leaky_relu", "jax"): (jax.nn.leaky_relu, [0.0]),
+        ("max_dim_tie", "torch"): (lambda x: torch.max(x, dim=0).values, [1.0, 1.0]),
+        ("max_dim_tie", "tensorflow"): (lambda x: tf.reduce_max(x, axis=0), [1.0, 1.0]),
+        ("max_dim_tie", "jax"): (lambda x: jnp.max(x, axis=0), [1.0, 1.0]),
+        ("where_sqrt_zero", "torch"): (
+            lambda x: torch.where(x > 0, torch.sqrt(x), torch.zeros_like(x)), [0.0]),
+        ("where_sqrt_zero", "tensorflow"): (
+            lambda x: tf.where(x > 0, tf.sqrt(x), tf.zeros_like(x)), [0.0]),
+        ("where_sqrt_zero", "jax"): (lambda x: jnp.where(x > 0, jnp.sqrt(x), 0.0), [0.0]),
+    }
+    function, point = calls[entry_id, framework]
+    return {"torch": torch_grad, "tensorflow": tensorflow_grad, "jax": jax_grad}[framework](
+        function, point)
+
+
+@pytest.mark.parametrize("entry_id", ["abs", "maximum_tie", "norm_zero", "leaky_relu",
+                                      "max_dim_tie", "where_sqrt_zero"])
+@pytest.mark.parametrize("framework", ["torch", "tensorflow", "jax"])
+def test_probe_values_match_direct_framework_calls(entry_id, framework):
+    result = atlas.probe(atlas.ENTRY_BY_ID[entry_id], framework)
+    assert result.kind == "value"
+    expected = direct(entry_id, framework)
+    np.testing.assert_array_equal(np.asarray(result.grad), expected)  # NaN equals NaN here
+    assert result.version == lossedu.framework_versions([framework])[framework]
+
+
+def test_step_raises_in_torch_has_no_gradient_in_tensorflow_and_zero_in_jax():
+    import torch
+
+    tf = lossedu.import_tensorflow()
+    step = atlas.ENTRY_BY_ID["step"]
+
+    x = torch.tensor([0.5], requires_grad=True)
+    with pytest.raises(RuntimeError) as direct_error:
+        (x > 0).float().sum().backward()
+    torch_result = atlas.probe(step, "torch")
+    assert torch_result.kind == "raises" and torch_result.grad is None
+    assert torch_result.error == f"RuntimeError: {str(direct_error.value).splitlines()[0]}"
+
+    assert tensorflow_grad(lambda v: tf.cast(v > 0, tf.float32), [0.5]) is None
+    tf_result = atlas.probe(step, "tensorflow")
+    assert (tf_result.kind, tf_result.grad, tf_result.error) == ("none", None, None)
+
+    jax_result = atlas.probe(step, "jax")
+    assert jax_result.kind == "value" and jax_result.grad == [0.0]
+
+
+def test_a_framework_that_is_not_installed_is_reported_not_raised(monkeypatch):
+    monkeypatch.setattr(atlas, "framework_versions", lambda names: {n: None for n in names})
+    result = atlas.probe(atlas.ENTRY_BY_ID["abs"], "jax")
+    assert (result.kind, result.grad, result.version) == ("missing", None, None)
+    assert "jax is not installed" in result.error
+
+
+def test_an_import_error_while_probing_is_reported_as_missing(monkeypatch):
+    def broken(entry):
+        raise ImportError("No module named 'torch._C'")
+
+    monkeypatch.setitem(atlas._GRADIENT, "torch", broken)
+    result = atlas.probe(atlas.ENTRY_BY_ID["abs"], "torch")
+    assert result.kind == "missing"
+    assert result.error == "ImportError: No module named 'torch._C'"
+
+
+def test_numpy_central_differences_and_one_sided_slopes():
+    entry = atlas.ENTRY_BY_ID["abs"]
+    assert atlas.probe(entry, "numpy-central").grad == [0.0]
+    assert atlas.one_sided_slopes(entry) == ([-1.0], [1.0])
+
+
+def test_every_min_norm_subgradient_is_in_its_own_set_and_central_differences_are_too():
+    for entry in atlas.ENTRIES:
+        if entry.subgradients is None:
+            continue
+        assert entry.subgradients(np.asarray(entry.min_norm)), entry.id
+        central = np.asarray(atlas.probe(entry, "numpy-central").grad)
+        if entry.id != "mae_subnormal":  # its residual is far below the finite-difference step
+            assert entry.subgradients(central), entry.id
+
+
+def test_json_output_has_the_specified_schema(capsys):
+    atlas.main(["--json", "--ids", "abs,sqrt_zero,step,norm_zero"])
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 4 * len(atlas.FRAMEWORKS)
+    for row in rows:
+        assert set(row) == {"id", "framework", "version", "point", "kind", "grad", "error"}
+        assert row["framework"] in ("torch", "tensorflow", "jax", "numpy-central")
+        assert row["kind"] in ("value", "none", "raises", "missing")
+        assert (row["grad"] is None) == (row["kind"] != "value")
+        if row["grad"] is not None:
+            assert all(isinstance(v, float) or v in ("nan", "inf", "-inf") for v in row["grad"])
+    by_key = {(row["id"], row["framework"]): row for row in rows}
+    assert by_key["sqrt_zero", "torch"]["grad"] == ["inf"]
+    assert by_key["norm_zero", "jax"]["grad"] == ["nan", "nan"]
+    assert by_key["step", "torch"]["kind"] == "raises"
+    assert by_key["step", "tensorflow"]["kind"] == "none"
+
+
+def test_markdown_output_names_the_versions_and_has_a_row_per_entry(capsys):
+    atlas.main(["--frameworks", "torch,numpy-central"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Gradients at the kink, generated with torch ")
+    table = [line for line in lines if line.startswith("| `")]
+    assert len(table) == len(atlas.ENTRIES)
+    assert lines[2] == ("| id | what is differentiated | point | PyTorch | NumPy central "
+                        "| NumPy backward / forward |")
+
+
+@pytest.mark.parametrize("argv", [["--ids", "abs,nonsense"], ["--frameworks", "torch,mxnet"]])
+def test_unknown_ids_or_frameworks_are_rejected(argv, capsys):
+    with pytest.raises(SystemExit):
+        atlas.main(argv)
+    assert "unknown" in capsys.readouterr().err
+
+
+def test_probe_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="unknown framework"):
+        atlas.probe(atlas.ENTRY_BY_ID["abs"], "mxnet")
+    with pytest.raises(TypeError, match="Entry"):
+        atlas.probe("abs", "torch")
+
+
+def test_running_as_a_module_prints_the_table():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "lossedu.atlas", "--ids", "abs",
+                             "--frameworks", "numpy-central"],
+                            capture_output=True, text=True, check=True)
+    assert "| `abs` |" in result.stdout
+    assert result.stderr == ""
