@@ -347,6 +347,29 @@ def probe(entry: Entry, framework: str) -> Result:
     return Result(entry.id, framework, version, point, "value", grad=np.asarray(grad).tolist())
 
 
+def classify(entry: Entry, result: Result) -> str:
+    """How a framework's answer relates to the subgradients of ``entry``'s operation.
+
+    One of ``"min-norm"`` (the shortest subgradient), ``"subgradient"`` (valid, not the
+    shortest), ``"not a subgradient"``, ``"nan/inf"``, or the result's kind (``"none"``,
+    ``"raises"``, ``"missing"``) when there is no gradient; ``"no subgradients"`` for entries
+    whose operation has none there (jumps, sqrt at 0).
+
+    >>> classify(ENTRY_BY_ID["abs"], probe(ENTRY_BY_ID["abs"], "numpy-central"))
+    'min-norm'
+    """
+    if entry.subgradients is None:
+        return "no subgradients"
+    if result.kind != "value":
+        return result.kind
+    grad = np.asarray(result.grad, dtype=np.float64)
+    if not np.all(np.isfinite(grad)):
+        return "nan/inf"
+    if np.allclose(grad, entry.min_norm, atol=TOLERANCE):
+        return "min-norm"
+    return "subgradient" if entry.subgradients(grad) else "not a subgradient"
+
+
 def one_sided_slopes(entry: Entry) -> tuple[list, list]:
     """The backward and forward finite-difference slopes of the NumPy version of ``entry``."""
     return (_numpy_gradient(entry, "backward").tolist(), _numpy_gradient(entry, "forward").tolist())

@@ -107,3 +107,23 @@ def plot_step_size_error(f: Callable, derivative: Callable, x0: float, *, steps=
            title=title or f"Finite-difference error at x = {x0:g} (float64)")
     ax.legend()
     return fig
+
+
+def plot_subgradients(f: Callable, x0: float, slopes, *, span: float = 1.5, title: str | None = None):
+    """Draw ``f`` near ``x0`` with a line of each slope in ``slopes`` through ``(x0, f(x0))``.
+
+    For a convex ``f``, a slope is a subgradient at ``x0`` exactly when its line stays below the
+    graph everywhere; the lines make the set of subgradients visible.
+    """
+    x = np.linspace(x0 - span, x0 + span, 401)
+    fx0 = f(x0)
+    fig, ax = plt.subplots(figsize=(5.5, 4), layout="constrained")
+    ax.plot(x, [f(v) for v in x], color="black", linewidth=2.5, label="f", zorder=3)
+    for slope in slopes:
+        ax.plot(x, fx0 + slope * (x - x0), "--", linewidth=1.2, label=f"slope {slope:+g}")
+    ax.plot([x0], [fx0], "ko", zorder=4)
+    values = [f(v) for v in x]
+    ax.set(xlabel="x", ylabel="f(x)", ylim=(min(values) - 0.6 * span, max(values) + 0.1 * span),
+           title=title or f"Lines through the kink at x = {x0:g}")
+    ax.legend(fontsize="small", loc="upper center", ncol=2)
+    return fig

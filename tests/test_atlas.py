@@ -210,3 +210,17 @@ def test_running_as_a_module_prints_the_table():
                             capture_output=True, text=True, check=True)
     assert "| `abs` |" in result.stdout
     assert result.stderr == ""
+
+
+def test_classify_sorts_answers_by_their_relation_to_the_subgradients():
+    entry = atlas.ENTRY_BY_ID["abs"]
+
+    def result(kind="value", grad=None):
+        return atlas.Result("abs", "torch", "x", [0.0], kind, grad)
+
+    assert atlas.classify(entry, result(grad=[0.0])) == "min-norm"
+    assert atlas.classify(entry, result(grad=[1.0])) == "subgradient"
+    assert atlas.classify(entry, result(grad=[1.5])) == "not a subgradient"
+    assert atlas.classify(entry, result(grad=[float("nan")])) == "nan/inf"
+    assert atlas.classify(entry, result(kind="none")) == "none"
+    assert atlas.classify(atlas.ENTRY_BY_ID["step"], result(grad=[0.0])) == "no subgradients"

@@ -51,3 +51,12 @@ def test_step_size_error_plot_has_one_curve_per_method_and_finite_errors():
     assert [line.get_label() for line in lines] == ["forward", "central"]
     forward_errors = lines[0].get_ydata()
     assert forward_errors[1] < forward_errors[0]  # 1e-6 beats 1e-3 for a forward difference
+
+
+def test_subgradient_lines_have_the_requested_slopes():
+    fig = plotting.plot_subgradients(abs, 0.0, [-1, 0, 0.5])
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert labels == ["f", "slope -1", "slope +0", "slope +0.5"]
+    line = fig.axes[0].get_lines()[3]  # slope +0.5 through (0, 0)
+    x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    np.testing.assert_allclose(y, 0.5 * x)
