@@ -412,24 +412,60 @@ def versions_header(frameworks: Sequence[str] = FRAMEWORKS) -> str:
     return ", ".join(f"{m} {versions[m] or 'not installed'}" for m in dict.fromkeys(modules))
 
 
-def markdown_table(results: Sequence[Result]) -> str:
-    """The atlas as a markdown table: one row per entry, one column per framework, and the
-    NumPy finite differences (central, and backward / forward) beside them."""
+def table_rows(results: Sequence[Result]) -> tuple[list[str], list[list[str]]]:
+    """The atlas as a header and rows of plain-text cells: one row per entry, one column per
+    framework, and the NumPy finite differences (central, and backward / forward) beside them."""
     frameworks = list(dict.fromkeys(r.framework for r in results))
     by_key = {(r.id, r.framework): r for r in results}
     titles = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
               "numpy-central": "NumPy central"}
-    header = ["id", "what is differentiated", "point"] + [titles[f] for f in frameworks]
-    lines = ["| " + " | ".join(header + ["NumPy backward / forward"]) + " |",
-             "|" + "---|" * (len(header) + 1)]
+    header = (["id", "what is differentiated", "point"] + [titles[f] for f in frameworks]
+              + ["NumPy backward / forward"])
+    rows = []
     for entry_id in dict.fromkeys(r.id for r in results):
         entry = ENTRY_BY_ID[entry_id]
         backward, forward = one_sided_slopes(entry)
-        cells = [f"`{entry.id}`", entry.what, format_grad(entry.point)]
-        cells += [describe(by_key[entry_id, f]) for f in frameworks]
-        cells.append(f"{format_grad(backward)} / {format_grad(forward)}")
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        rows.append([entry.id, entry.what, format_grad(entry.point)]
+                    + [describe(by_key[entry_id, f]) for f in frameworks]
+                    + [f"{format_grad(backward)} / {format_grad(forward)}"])
+    return header, rows
+
+
+def markdown_table(results: Sequence[Result]) -> str:
+    """The atlas as a markdown table (see :func:`table_rows`)."""
+    header, rows = table_rows(results)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for entry_id, *cells in rows:
+        cells = [f"`{entry_id}`"] + [c.replace("|", "\\|") for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def html_table(results: Sequence[Result]) -> str:
+    """The atlas as an HTML table (see :func:`table_rows`), for pages that paste raw HTML."""
+    from html import escape
+
+    header, rows = table_rows(results)
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr><td><code>" + escape(entry_id) + "</code></td>"
+        + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
+        for entry_id, *cells in rows)
+    return (f'<table class="table atlas"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def calls_html(entries: Sequence[Entry] = ENTRIES) -> str:
+    """An HTML table of how each entry is written in each framework."""
+    from html import escape
+
+    body = "".join(
+        f"<tr><td><code>{escape(e.id)}</code></td>"
+        + "".join(f"<td><code>{escape(e.calls[f])}</code></td>"
+                  for f in ("torch", "tensorflow", "jax")) + "</tr>"
+        for e in entries)
+    return ('<table class="table atlas-calls"><thead><tr><th>id</th><th>PyTorch</th>'
+            f"<th>TensorFlow</th><th>JAX</th></tr></thead><tbody>{body}</tbody></table>")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -224,3 +224,14 @@ def test_classify_sorts_answers_by_their_relation_to_the_subgradients():
     assert atlas.classify(entry, result(grad=[float("nan")])) == "nan/inf"
     assert atlas.classify(entry, result(kind="none")) == "none"
     assert atlas.classify(atlas.ENTRY_BY_ID["step"], result(grad=[0.0])) == "no subgradients"
+
+
+def test_html_tables_escape_and_cover_every_entry():
+    results = atlas.run(["where_sqrt_zero", "step"], ["torch", "tensorflow"])
+    html = atlas.html_table(results)
+    assert html.count("<tr>") == 3  # header and two entries
+    assert "where(x &gt; 0, sqrt(x), 0)" in html
+    assert "raises RuntimeError" in html and "<td>None</td>" in html
+    calls = atlas.calls_html()
+    assert calls.count("<tr>") == len(atlas.ENTRIES) + 1
+    assert "<code>torch.linalg.vector_norm</code>" in calls
