@@ -68,7 +68,8 @@ class Entry:
     return the output (summed to a scalar before differentiating); ``numpy`` takes a float64
     array and returns a number, for finite differences. ``subgradients`` tests whether a
     gradient is a valid subgradient there, and ``min_norm`` is the shortest one, where the
-    operation is convex or concave near the point; both are ``None`` where no subgradient exists.
+    operation is convex or concave near the point; both are ``None`` where it has none (jumps,
+    sqrt at 0) or where they differ between frameworks (leaky_relu's default slope).
     """
 
     id: str
@@ -352,14 +353,15 @@ def classify(entry: Entry, result: Result) -> str:
 
     One of ``"min-norm"`` (the shortest subgradient), ``"subgradient"`` (valid, not the
     shortest), ``"not a subgradient"``, ``"nan/inf"``, or the result's kind (``"none"``,
-    ``"raises"``, ``"missing"``) when there is no gradient; ``"no subgradients"`` for entries
-    whose operation has none there (jumps, sqrt at 0).
+    ``"raises"``, ``"missing"``) when there is no gradient; ``"not classified"`` for entries
+    without a set of subgradients: jumps, sqrt at 0, and leaky_relu (whose default slope, and
+    so whose subgradients, differ between frameworks).
 
     >>> classify(ENTRY_BY_ID["abs"], probe(ENTRY_BY_ID["abs"], "numpy-central"))
     'min-norm'
     """
     if entry.subgradients is None:
-        return "no subgradients"
+        return "not classified"
     if result.kind != "value":
         return result.kind
     grad = np.asarray(result.grad, dtype=np.float64)

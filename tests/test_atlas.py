@@ -223,7 +223,7 @@ def test_classify_sorts_answers_by_their_relation_to_the_subgradients():
     assert atlas.classify(entry, result(grad=[1.5])) == "not a subgradient"
     assert atlas.classify(entry, result(grad=[float("nan")])) == "nan/inf"
     assert atlas.classify(entry, result(kind="none")) == "none"
-    assert atlas.classify(atlas.ENTRY_BY_ID["step"], result(grad=[0.0])) == "no subgradients"
+    assert atlas.classify(atlas.ENTRY_BY_ID["step"], result(grad=[0.0])) == "not classified"
 
 
 def test_html_tables_escape_and_cover_every_entry():
