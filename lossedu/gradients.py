@@ -19,20 +19,25 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import check_real_number, check_reduction, prepare_pair
+from .validation import (as_real_array, check_real_number, check_reduction,
+                         check_result_finite, prepare_pair)
 
 
 def scale_by_reduction(elementwise_grad: np.ndarray, reduction: str, dtype: np.dtype) -> np.ndarray:
     """Turn the elementwise derivative into the gradient of the reduced loss, in ``dtype``.
 
     Only ``"mean"`` changes anything: every element's derivative is divided by N, the number of
-    elements of y_pred (all of them, whatever the shape). The array is updated in place.
+    elements of y_pred (all of them, whatever the shape). The array may be updated in place.
+    The division runs in at least float32: N itself overflows float16 beyond 65504.
 
     >>> scale_by_reduction(np.array([1.0, -1.0]), "mean", np.dtype(np.float64))
     array([ 0.5, -0.5])
     """
     if reduction == "mean":
-        elementwise_grad /= elementwise_grad.size
+        work = elementwise_grad.astype(np.promote_types(elementwise_grad.dtype, np.float32),
+                                       copy=False)
+        work /= work.size
+        elementwise_grad = work
     return elementwise_grad.astype(dtype, copy=False)
 
 
@@ -66,8 +71,10 @@ def mse_grad(y_true, y_pred, *, reduction: str = "mean") -> np.ndarray:
     """
     reduction = check_reduction(reduction)
     _, y_pred, residual = prepare_pair(y_true, y_pred)
-    grad = np.multiply(residual, 2, out=residual)
-    return scale_by_reduction(grad, reduction, y_pred.dtype)
+    with np.errstate(over="ignore"):  # overflow is reported below, with the dtype named
+        grad = scale_by_reduction(np.multiply(residual, 2, out=residual), reduction, y_pred.dtype)
+    check_result_finite(grad, "gradient")
+    return grad
 
 
 def jacobian(grad_fn: Callable[..., np.ndarray], y_true, y_pred, *,
@@ -89,7 +96,12 @@ def jacobian(grad_fn: Callable[..., np.ndarray], y_true, y_pred, *,
     if not callable(grad_fn):
         raise TypeError(f"grad_fn must be a gradient function such as mae_grad, "
                         f"got {grad_fn!r} ({type(grad_fn).__name__})")
+    reduction = check_reduction(reduction)
     grad = np.asarray(grad_fn(y_true, y_pred, reduction=reduction, **options))
+    expected = as_real_array(y_pred, "y_pred").shape
+    if grad.shape != expected:
+        raise ValueError(f"grad_fn returned shape {grad.shape} but y_pred has shape {expected}; "
+                         f"pass a gradient function such as mae_grad, not a loss")
     flat = grad.reshape(-1)
     if reduction == "none":
         return np.diag(flat)

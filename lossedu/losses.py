@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_reduction, prepare_pair
+from .validation import check_reduction, check_result_finite, prepare_pair
 
 
 def reduce_elementwise(elementwise: np.ndarray, reduction: str, dtype: np.dtype):
@@ -28,10 +28,16 @@ def reduce_elementwise(elementwise: np.ndarray, reduction: str, dtype: np.dtype)
     >>> reduce_elementwise(np.array([1.0, 3.0]), "mean", np.dtype(np.float32))
     np.float32(2.0)
     """
-    if reduction == "none":
-        return elementwise.astype(dtype, copy=False)
-    total = elementwise.mean() if reduction == "mean" else elementwise.sum()
-    return dtype.type(total)
+    with np.errstate(over="ignore"):  # overflow is reported below, with the dtype named
+        if reduction == "none":
+            result = elementwise.astype(dtype, copy=False)
+        else:
+            accumulate = np.promote_types(elementwise.dtype, np.float32)  # float16 sums overflow
+            total = (elementwise.mean(dtype=accumulate) if reduction == "mean"
+                     else elementwise.sum(dtype=accumulate))
+            result = dtype.type(total)
+    check_result_finite(result, "loss")
+    return result
 
 
 def mae(y_true, y_pred, *, reduction: str = "mean"):
@@ -53,4 +59,6 @@ def mse(y_true, y_pred, *, reduction: str = "mean"):
     """
     reduction = check_reduction(reduction)
     _, y_pred, residual = prepare_pair(y_true, y_pred)
-    return reduce_elementwise(np.square(residual), reduction, y_pred.dtype)
+    with np.errstate(over="ignore"):  # reduce_elementwise reports an overflow
+        squared = np.square(residual)
+    return reduce_elementwise(squared, reduction, y_pred.dtype)

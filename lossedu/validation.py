@@ -54,6 +54,9 @@ def as_real_array(values, name: str) -> np.ndarray:
     if array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape}); a loss needs at least one value")
     if kind != "f":
+        if array.max() > 2**53 or array.min() < -(2**53):
+            raise ValueError(f"{name} holds integers beyond 2**53, which float64 cannot represent "
+                             f"exactly; convert them to float yourself if rounding is acceptable")
         array = array.astype(np.float64)
     return array
 
@@ -63,7 +66,7 @@ def check_same_shape(y_true: np.ndarray, y_pred: np.ndarray) -> None:
     if y_true.shape != y_pred.shape:
         hint = ""
         if y_true.size == y_pred.size:
-            hint = f", reshape one of them (e.g. y_true.reshape{y_pred.shape})"
+            hint = f", reshape one of them (e.g. y_true.reshape({y_pred.shape}))"
         raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; "
                          f"lossedu does not broadcast{hint}")
 
@@ -120,3 +123,20 @@ def prepare_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                          f"(largest magnitude {np.finfo(residual.dtype).max:g})")
     return y_true, y_pred, residual
 
+
+
+def check_result_finite(result, what: str) -> None:
+    """Raise ValueError if a computed loss or gradient overflowed its dtype to infinity.
+
+    Inputs are finite when this runs, so a non-finite result means the arithmetic overflowed,
+    e.g. a squared residual of 300 in float16 (largest value 65504).
+    """
+    values = np.asarray(result)
+    with np.errstate(over="ignore", invalid="ignore"):
+        quick = np.isfinite(np.sum(values))  # one cheap pass; a sum can overflow where values don't
+    if not quick and not np.isfinite(values).all():
+        largest = np.finfo(values.dtype).max
+        remedy = ("rescale the data" if values.dtype.itemsize >= 8
+                  else "compute in a wider dtype, e.g. with y_pred.astype(np.float64)")
+        raise ValueError(f"the {what} overflows {values.dtype} (largest finite value "
+                         f"{largest:g}); {remedy}")

@@ -118,3 +118,13 @@ def test_jacobian_of_a_2d_input_is_flattened_row_major():
     np.testing.assert_array_equal(lossedu.jacobian(lossedu.mse_grad, y_true, y_pred, reduction="sum"),
                                   [[2.0, 4.0, 6.0, 8.0]])
     assert lossedu.jacobian(lossedu.mse_grad, y_true, y_pred, reduction="none").shape == (4, 4)
+
+
+@pytest.mark.parametrize("grad", [lossedu.mae_grad, lossedu.mse_grad])
+def test_float16_mean_gradient_of_a_large_array_is_not_zero(grad):
+    # N = 70000 does not fit float16 (largest 65504): dividing by N in float16 would give 0.
+    n = 70_000
+    result = grad(np.zeros(n, dtype=np.float16), np.full(n, 0.5, dtype=np.float16))
+    assert result.dtype == np.float16
+    # sign(0.5) / n for MAE, 2 * 0.5 / n for MSE; 1/n is a float16 subnormal, precise to ~0.5%
+    np.testing.assert_allclose(result.astype(np.float64), 1 / n, rtol=5e-3)

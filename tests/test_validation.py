@@ -96,10 +96,48 @@ def test_the_broadcasting_trap_is_real_in_bare_numpy():
         lossedu.mae(y_true, y_pred)
 
 
-@pytest.mark.parametrize("values", [[1.0, 2.0], (1.0, 2.0), np.float32([1.0, 2.0]), [1, 2]])
-def test_lists_tuples_and_arrays_are_accepted(public_function, values):
-    assert np.all(np.isfinite(public_function(values, values)))
+@pytest.mark.parametrize("values", [[1.0, 4.0], (1.0, 4.0), np.float32([1.0, 4.0]), [1, 4]])
+def test_lists_tuples_and_arrays_are_accepted_and_give_the_array_answer(public_function, values):
+    reference = public_function(np.array([1.0, 4.0]), np.array([3.0, 4.0]))
+    result = public_function(values, np.asarray(values, dtype=float) + [2.0, 0.0])
+    np.testing.assert_allclose(result, reference)
 
 
-def test_scalars_are_accepted(public_function):
-    assert np.isfinite(public_function(2.0, 3)).all()
+def test_scalars_are_accepted_and_give_the_array_answer(public_function):
+    np.testing.assert_allclose(np.ravel(public_function(2.0, 3)),
+                               np.ravel(public_function(np.array([2.0]), np.array([3.0]))))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: lossedu.mse([0.0], [1e200]), ["loss overflows float64", "rescale"]),
+    (lambda: lossedu.mse_grad([0.0], [1e308], reduction="sum"), ["gradient overflows float64"]),
+    (lambda: lossedu.mse(np.float16(0), np.float16(300)), ["loss overflows float16", "65504"]),
+    (lambda: lossedu.mse(np.float16([0, 0]), np.float16([300, 1]), reduction="none"),
+     ["loss overflows float16"]),
+    (lambda: lossedu.mae(np.float16([0] * 100), np.float16([1000] * 100), reduction="sum"),
+     ["loss overflows float16"]),
+    # the residual fits float64 but the result must be float16, y_pred's dtype
+    (lambda: lossedu.mae(np.array([1e6]), np.float16([0])), ["loss overflows float16"]),
+])
+def test_a_result_that_overflows_its_dtype_is_an_error_not_inf(call, words):
+    with pytest.raises(ValueError) as caught:
+        call()
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_float16_sums_that_fit_are_not_overflow_errors():
+    # 60 x 1000 = 60000 fits float16, though a float16 running sum would be imprecise
+    assert lossedu.mae(np.float16([0] * 60), np.float16([1000] * 60), reduction="sum") == 60000
+
+
+def test_integers_beyond_2_to_the_53_are_rejected_not_rounded():
+    with pytest.raises(ValueError, match="2\\*\\*53"):
+        lossedu.mae([2**53 + 1], [2**53])
+
+
+def test_jacobian_rejects_a_function_that_is_not_a_gradient():
+    with pytest.raises(ValueError, match="not a loss"):
+        lossedu.jacobian(lossedu.mae, [1.0, 3.0], [2.0, 3.0])
+    with pytest.raises(ValueError, match="reduction"):
+        lossedu.jacobian(lossedu.mae_grad, [1.0], [2.0], reduction="average")
