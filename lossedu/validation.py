@@ -10,7 +10,7 @@ dtype('float64')
 >>> check_same_shape(np.zeros(5), np.zeros((5, 1)))
 Traceback (most recent call last):
 ...
-ValueError: y_true has shape (5,) but y_pred has shape (5, 1); lossedu does not broadcast, reshape one of them (e.g. y_true.reshape(5, 1))
+ValueError: y_true has shape (5,) but y_pred has shape (5, 1); lossedu does not broadcast, reshape one of them (e.g. y_true.reshape((5, 1)))
 """
 
 from __future__ import annotations
