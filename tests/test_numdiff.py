@@ -108,3 +108,37 @@ def test_report_prints_a_row_per_element():
     lines = text.splitlines()
     assert lines[0].split() == ["index", "x", "analytic", "central", "forward", "backward", "kink", "ok"]
     assert len(lines) == 4 and lines[-1] == "gradient check passed"
+
+
+def test_a_step_below_the_spacing_of_x_is_an_error_not_nan():
+    with pytest.raises(ValueError, match="spacing"):
+        lossedu.numerical_grad(lambda v: v.sum(), 1e300, step=1.0)
+    with pytest.raises(ValueError, match="spacing"):
+        lossedu.numerical_grad(lambda v: v.sum(), 1.0, step=1e-300)
+
+
+def test_strong_curvature_is_not_mistaken_for_a_kink():
+    # forward - backward = f'' * h = 1e5 * 1.5e-8 > 1e-3, but it shrinks with the step
+    report = lossedu.check_gradient(lambda v: (5e4 * v ** 2).sum(), lambda v: 1e5 * v, [0.0, 1e-3])
+    assert report.kink.tolist() == [False, False]
+    assert report.passed
+    wrong = lossedu.check_gradient(lambda v: (5e4 * v ** 2).sum(), lambda v: 1e5 * v + 0.01, [0.0])
+    assert not wrong.passed
+
+
+@pytest.mark.parametrize("kwargs, error, word", [
+    ({"rtol": "1e-5"}, ValueError, "rtol"), ({"atol": np.nan}, ValueError, "atol"),
+    ({"kink_tol": -1.0}, ValueError, "kink_tol"),
+])
+def test_check_gradient_rejects_bad_tolerances(kwargs, error, word):
+    with pytest.raises(error, match=word):
+        lossedu.check_gradient(lambda v: v.sum(), np.ones_like, [1.0], **kwargs)
+
+
+@pytest.mark.parametrize("bad_grad, error, word", [
+    (lambda v: None, TypeError, "grad\\(x\\)"), (lambda v: "x", TypeError, "grad\\(x\\)"),
+    (lambda v: v + 1j, TypeError, "complex"), (lambda v: v > 0, TypeError, "booleans"),
+])
+def test_check_gradient_rejects_a_gradient_that_is_not_real_numbers(bad_grad, error, word):
+    with pytest.raises(error, match=word):
+        lossedu.check_gradient(lambda v: v.sum(), bad_grad, [1.0])
