@@ -70,6 +70,8 @@ class Entry:
     gradient is a valid subgradient there, and ``min_norm`` is the shortest one, where the
     operation is convex or concave near the point; both are ``None`` where it has none (jumps,
     sqrt at 0) or where they differ between frameworks (leaky_relu's default slope).
+    ``differentiable`` marks the entries whose operation has an ordinary derivative at the point
+    (then ``min_norm`` is that derivative): the controls that only look like kinks.
     """
 
     id: str
@@ -82,6 +84,7 @@ class Entry:
     numpy: Callable
     subgradients: Callable[[np.ndarray], bool] | None = None
     min_norm: list | None = None
+    differentiable: bool = False
     dtype: str = "float32"
 
 
@@ -115,7 +118,7 @@ def _json_numbers(values):
     return values
 
 
-def _two_ones(torch, x):
+def _ones_like(torch, x):
     return torch.ones_like(x)
 
 
@@ -149,7 +152,7 @@ ENTRIES: list[Entry] = [
           lambda jax, x: jax.nn.leaky_relu(x), lambda x: np.where(x >= 0, x, 0.01 * x).sum()),
     Entry("maximum_tie", "d/dx maximum(x, y) at x = y = 1, w.r.t. x", [1.0],
           {"torch": "torch.maximum", "tensorflow": "tf.maximum", "jax": "jnp.maximum"},
-          lambda torch, x: torch.maximum(x, _two_ones(torch, x)), lambda tf, x: tf.maximum(x, 1.0),
+          lambda torch, x: torch.maximum(x, _ones_like(torch, x)), lambda tf, x: tf.maximum(x, 1.0),
           lambda jax, x: jax.numpy.maximum(x, 1.0), lambda x: np.maximum(x, 1.0).sum(),
           interval(0, 1), [0.0]),
     Entry("reduce_max_tie", "gradient of max over [1, 1] w.r.t. the vector", [1.0, 1.0],
@@ -174,7 +177,8 @@ ENTRIES: list[Entry] = [
           {"torch": "(x > 0).float()", "tensorflow": "tf.cast(x > 0, tf.float32)",
            "jax": "(x > 0).astype(float32)"},
           lambda torch, x: (x > 0).float(), lambda tf, x: tf.cast(x > 0, tf.float32),
-          lambda jax, x: (x > 0).astype(jax.numpy.float32), lambda x: (x > 0).astype(float).sum()),
+          lambda jax, x: (x > 0).astype(jax.numpy.float32), lambda x: (x > 0).astype(float).sum(),
+          interval(0, 0), [0.0], differentiable=True),
     Entry("mae_loss_tie", "gradient w.r.t. y_pred of the built-in mean absolute error at "
           "y_pred = y_true = [1, 2]", [1.0, 2.0],
           {"torch": "F.l1_loss", "tensorflow": "tf.keras.losses.MeanAbsoluteError",
@@ -190,7 +194,7 @@ ENTRIES: list[Entry] = [
           lambda x: np.abs(x).sum(), interval(-1, 1), [0.0]),
     Entry("minimum_tie", "d/dx minimum(x, y) at x = y = 1, w.r.t. x", [1.0],
           {"torch": "torch.minimum", "tensorflow": "tf.minimum", "jax": "jnp.minimum"},
-          lambda torch, x: torch.minimum(x, _two_ones(torch, x)), lambda tf, x: tf.minimum(x, 1.0),
+          lambda torch, x: torch.minimum(x, _ones_like(torch, x)), lambda tf, x: tf.minimum(x, 1.0),
           lambda jax, x: jax.numpy.minimum(x, 1.0), lambda x: np.minimum(x, 1.0).sum(),
           interval(0, 1), [0.0]),
     Entry("max_dim_tie", "gradient of max over [1, 1] along a dimension w.r.t. the vector",
@@ -253,21 +257,21 @@ ENTRIES: list[Entry] = [
           lambda tf, x: tf.keras.losses.Huber(delta=1.0)(tf.zeros_like(x), x),
           lambda jax, x: jax.numpy.mean(jax.numpy.where(
               jax.numpy.abs(x) < 1, 0.5 * x ** 2, jax.numpy.abs(x) - 0.5)),
-          _huber_numpy, interval(1, 1), [1.0]),
+          _huber_numpy, interval(1, 1), [1.0], differentiable=True),
     Entry("elu_zero", "d/dx elu(x) at x = 0 (a corner that is not one: both slopes are 1)",
           [0.0],
           {"torch": "F.elu", "tensorflow": "tf.nn.elu", "jax": "jax.nn.elu"},
           lambda torch, x: torch.nn.functional.elu(x), lambda tf, x: tf.nn.elu(x),
-          lambda jax, x: jax.nn.elu(x), _elu_numpy, interval(1, 1), [1.0]),
+          lambda jax, x: jax.nn.elu(x), _elu_numpy, interval(1, 1), [1.0], differentiable=True),
     Entry("accuracy_argmax", "gradient of accuracy = mean(argmax(logits) == 1) w.r.t. the logits",
-          [[0.2, 0.7, 0.1]],
+          [0.2, 0.7, 0.1],
           {"torch": "(x.argmax(-1) == 1).float().mean()",
            "tensorflow": "tf.reduce_mean(tf.cast(tf.argmax(x, -1) == 1, tf.float32))",
            "jax": "jnp.mean(jnp.argmax(x, -1) == 1)"},
           lambda torch, x: (x.argmax(dim=-1) == 1).float().mean(),
           lambda tf, x: tf.reduce_mean(tf.cast(tf.argmax(x, axis=-1) == 1, tf.float32)),
           lambda jax, x: jax.numpy.mean((jax.numpy.argmax(x, axis=-1) == 1).astype(jax.numpy.float32)),
-          _accuracy_numpy),
+          _accuracy_numpy, interval(0, 0), [0.0, 0.0, 0.0], differentiable=True),
     Entry("mae_subnormal", f"gradient w.r.t. y_pred of the built-in MAE at y_true = 0, "
           f"y_pred = 3 x {_TINY_F32:.3g} (a float32 subnormal)", [3 * _TINY_F32],
           {"torch": "F.l1_loss", "tensorflow": "tf.keras.losses.MeanAbsoluteError",
@@ -275,7 +279,7 @@ ENTRIES: list[Entry] = [
           lambda torch, x: torch.nn.functional.l1_loss(x, torch.zeros_like(x)),
           lambda tf, x: tf.keras.losses.MeanAbsoluteError()(tf.zeros_like(x), x),
           lambda jax, x: jax.numpy.mean(jax.numpy.abs(x)),
-          lambda x: mae(np.zeros_like(x), x), interval(1, 1), [1.0]),
+          lambda x: mae(np.zeros_like(x), x), interval(1, 1), [1.0], differentiable=True),
 ]
 ENTRY_BY_ID = {entry.id: entry for entry in ENTRIES}
 
@@ -351,15 +355,18 @@ def probe(entry: Entry, framework: str) -> Result:
 def classify(entry: Entry, result: Result) -> str:
     """How a framework's answer relates to the subgradients of ``entry``'s operation.
 
-    One of ``"min-norm"`` (the shortest subgradient), ``"subgradient"`` (valid, not the
-    shortest), ``"not a subgradient"``, ``"nan/inf"``, or the result's kind (``"none"``,
-    ``"raises"``, ``"missing"``) when there is no gradient; ``"not classified"`` for entries
-    without a set of subgradients: jumps, sqrt at 0, and leaky_relu (whose default slope, and
-    so whose subgradients, differ between frameworks).
+    At a kink or tie: ``"min-norm"`` (the shortest subgradient), ``"subgradient"`` (valid, not
+    the shortest) or ``"not a subgradient"``. Where the operation is differentiable:
+    ``"derivative"`` or ``"not the derivative"``. Otherwise ``"nan/inf"``, or the result's kind
+    (``"none"``, ``"raises"``, ``"missing"``) when there is no gradient; ``"not classified"``
+    for entries without a set of subgradients: jumps, sqrt at 0, and leaky_relu (whose default
+    slope, and so whose subgradients, differ between frameworks).
 
     >>> classify(ENTRY_BY_ID["abs"], probe(ENTRY_BY_ID["abs"], "numpy-central"))
     'min-norm'
     """
+    if result.id != entry.id:
+        raise ValueError(f"result {result.id!r} does not belong to entry {entry.id!r}")
     if entry.subgradients is None:
         return "not classified"
     if result.kind != "value":
@@ -367,6 +374,8 @@ def classify(entry: Entry, result: Result) -> str:
     grad = np.asarray(result.grad, dtype=np.float64)
     if not np.all(np.isfinite(grad)):
         return "nan/inf"
+    if entry.differentiable:
+        return "derivative" if entry.subgradients(grad) else "not the derivative"
     if np.allclose(grad, entry.min_norm, atol=TOLERANCE):
         return "min-norm"
     return "subgradient" if entry.subgradients(grad) else "not a subgradient"
@@ -378,7 +387,18 @@ def one_sided_slopes(entry: Entry) -> tuple[list, list]:
 
 
 def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] = FRAMEWORKS) -> list[Result]:
-    """Probe every entry (or those in ``ids``) with every framework, in table order."""
+    """Probe every entry (or those in ``ids``) with every framework, in table order.
+
+    >>> [r.kind for r in run(["step"], ["numpy-central"])]
+    ['value']
+    """
+    for name, value in (("ids", ids), ("frameworks", frameworks)):
+        if isinstance(value, str):
+            raise TypeError(f"{name} must be a list of names, not the string {value!r}")
+    ids = None if ids is None else list(ids)
+    frameworks = list(frameworks)
+    if ids == [] or not frameworks:
+        raise ValueError("ids and frameworks must not be empty (ids=None means every entry)")
     unknown = sorted(set(ids or ()) - set(ENTRY_BY_ID))
     if unknown:
         raise ValueError(f"unknown atlas ids {unknown}; known ids: {sorted(ENTRY_BY_ID)}")

@@ -160,15 +160,18 @@ def test_every_min_norm_subgradient_is_in_its_own_set_and_central_differences_ar
 
 
 def test_json_output_has_the_specified_schema(capsys):
-    atlas.main(["--json", "--ids", "abs,sqrt_zero,step,norm_zero"])
+    atlas.main(["--json"])
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 4 * len(atlas.FRAMEWORKS)
+    assert len(rows) == len(atlas.ENTRIES) * len(atlas.FRAMEWORKS)
     for row in rows:
         assert set(row) == {"id", "framework", "version", "point", "kind", "grad", "error"}
         assert row["framework"] in ("torch", "tensorflow", "jax", "numpy-central")
         assert row["kind"] in ("value", "none", "raises", "missing")
         assert (row["grad"] is None) == (row["kind"] != "value")
-        if row["grad"] is not None:
+        assert isinstance(row["point"], list)
+        assert all(isinstance(v, float) for v in row["point"])
+        if row["grad"] is not None:  # a flat list of numbers, of the point's length
+            assert len(row["grad"]) == len(row["point"])
             assert all(isinstance(v, float) or v in ("nan", "inf", "-inf") for v in row["grad"])
     by_key = {(row["id"], row["framework"]): row for row in rows}
     assert by_key["sqrt_zero", "torch"]["grad"] == ["inf"]
@@ -223,7 +226,28 @@ def test_classify_sorts_answers_by_their_relation_to_the_subgradients():
     assert atlas.classify(entry, result(grad=[1.5])) == "not a subgradient"
     assert atlas.classify(entry, result(grad=[float("nan")])) == "nan/inf"
     assert atlas.classify(entry, result(kind="none")) == "none"
-    assert atlas.classify(atlas.ENTRY_BY_ID["step"], result(grad=[0.0])) == "not classified"
+    sign_result = atlas.Result("sign_zero", "torch", "x", [0.0], "value", [0.0])
+    assert atlas.classify(atlas.ENTRY_BY_ID["sign_zero"], sign_result) == "not classified"
+    step = atlas.ENTRY_BY_ID["step"]  # locally constant: an ordinary derivative, 0
+    as_step = lambda grad: atlas.Result("step", "jax", "x", [0.5], "value", grad)
+    assert atlas.classify(step, as_step([0.0])) == "derivative"
+    assert atlas.classify(step, as_step([0.5])) == "not the derivative"
+    with pytest.raises(ValueError, match="does not belong"):
+        atlas.classify(atlas.ENTRY_BY_ID["relu"], result(grad=[0.0]))
+
+
+@pytest.mark.parametrize("ids, frameworks, error", [
+    ("abs", ["torch"], TypeError), (["abs"], "torch", TypeError),
+    ([], ["torch"], ValueError), (["abs"], [], ValueError),
+])
+def test_run_rejects_strings_and_empty_selections(ids, frameworks, error):
+    with pytest.raises(error):
+        atlas.run(ids, frameworks)
+
+
+def test_run_accepts_generators():
+    results = atlas.run((i for i in ["abs"]), (f for f in ["numpy-central"]))
+    assert [(r.id, r.framework) for r in results] == [("abs", "numpy-central")]
 
 
 def test_html_tables_escape_and_cover_every_entry():
