@@ -29,7 +29,8 @@ def import_tensorflow():
     Setting the variables only helps before TensorFlow's first import; if it is already imported
     they are left alone and the module is returned as it is.
 
-    >>> tf = import_tensorflow()  # doctest: +SKIP
+    >>> import_tensorflow().__name__
+    'tensorflow'
     """
     if "tensorflow" not in sys.modules:
         os.environ.update(TENSORFLOW_QUIET_ENV)
@@ -105,10 +106,11 @@ def _tensorflow_loss_and_grad(loss, y_true, y_pred, reduction):
     builtin_class = (tf.keras.losses.MeanAbsoluteError if loss == "mae"
                      else tf.keras.losses.MeanSquaredError)
     builtin = builtin_class(dtype=y_pred.dtype.name)
-    prediction = tf.Variable(y_pred)
+    # Keras averages over the last axis, which a 0-d tensor does not have.
+    prediction = tf.Variable(y_pred.reshape(y_pred.shape or (1,)))
     with tf.GradientTape() as tape:
-        value = builtin(tf.constant(y_true), prediction)
-    return value.numpy(), tape.gradient(value, prediction).numpy()
+        value = builtin(tf.constant(y_true.reshape(prediction.shape)), prediction)
+    return value.numpy(), tape.gradient(value, prediction).numpy().reshape(y_pred.shape)
 
 
 def _jax_loss_and_grad(loss, y_true, y_pred, reduction):
@@ -137,11 +139,12 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
       (a Keras loss otherwise computes in float32 even on float64 data);
     - jax: ``jnp.mean(jnp.abs(y_pred - y_true))`` (JAX has no built-in MAE) and ``jax.grad``.
 
-    Inputs are validated as lossedu's own losses validate them. The computation runs in
-    y_pred's dtype (integer data becomes float64), and y_true is converted to it, because the
-    frameworks' losses expect both tensors in one dtype.
+    Inputs are validated as lossedu's own losses validate them, and must also share one dtype,
+    float16, float32 or float64 (integer data becomes float64): the frameworks' losses need one
+    dtype, and converting one input silently could round values into ties or overflow them.
 
-    >>> builtin_loss_and_grad("torch", "mae", [1.0, 2.0], [1.0, 3.0])  # doctest: +SKIP
+    >>> value, grad = builtin_loss_and_grad("torch", "mae", [1.0, 2.0], [1.0, 3.0])
+    >>> value, grad
     (array(0.5), array([0. , 0.5]))
     """
     from .validation import check_reduction, prepare_pair
@@ -150,7 +153,11 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
     _check_choice(loss, "loss", LOSSES)
     reduction = check_reduction(reduction)
     y_true, y_pred, _ = prepare_pair(y_true, y_pred)
-    y_true = y_true.astype(y_pred.dtype)
+    if y_true.dtype != y_pred.dtype:
+        raise ValueError(f"y_true is {y_true.dtype} but y_pred is {y_pred.dtype}; the frameworks "
+                         f"need one dtype, so convert one of them explicitly")
+    if y_pred.dtype not in (np.float16, np.float32, np.float64):
+        raise ValueError(f"the frameworks support float16, float32 and float64, not {y_pred.dtype}")
     compute = {"torch": _torch_loss_and_grad, "tensorflow": _tensorflow_loss_and_grad,
                "jax": _jax_loss_and_grad}[framework]
     return compute(loss, y_true, y_pred, reduction)

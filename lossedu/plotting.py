@@ -37,13 +37,18 @@ def plot_loss_and_derivative(curves: Mapping[str, tuple[Callable, Callable]], re
     mark its one-sided limits and a dot the value the gradient function returns at the kink.
     """
     residual = np.linspace(-3, 3, 601) if residual is None else np.sort(np.asarray(residual, float))
+    kinks = np.atleast_1d(np.asarray(kinks, dtype=float))
+    if residual.ndim != 1 or residual.size < 2 or kinks.ndim != 1:
+        raise ValueError("residual must be a 1-D grid of at least two values, kinks a list of numbers")
     fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
     for (label, (loss, grad)), color in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
         loss_ax.plot(residual, loss(np.zeros_like(residual), residual, reduction="none"),
                      color=color, label=label)
         jumps = []
         for kink in kinks:
-            left, at, right = grad(np.zeros(3), kink + np.array([-1e-9, 0.0, 1e-9]), reduction="none")
+            offset = 1e-9 * max(1.0, abs(kink))  # just beside the kink, whatever its size
+            left, at, right = grad(np.zeros(3), kink + np.array([-offset, 0.0, offset]),
+                                   reduction="none")
             if abs(right - left) > 1e-6:
                 jumps.append(kink)
                 # open circles at the one-sided limits, a dot at the value actually returned
@@ -68,6 +73,9 @@ def plot_loss_and_derivative(curves: Mapping[str, tuple[Callable, Callable]], re
 def plot_secants(f: Callable, x0: float, step: float, *, title: str | None = None):
     """Draw ``f`` near ``x0`` with the backward, forward and central secants of width ``step``:
     the three lines whose slopes finite differences report."""
+    if not (isinstance(step, (int, float, np.floating, np.integer)) and np.isfinite(step)
+            and step > 0):
+        raise ValueError(f"step must be a positive number, got {step!r}")
     x = np.linspace(x0 - 2 * step, x0 + 2 * step, 401)
     fig, ax = plt.subplots(figsize=(5.5, 4), layout="constrained")
     ax.plot(x, [f(v) for v in x], color="black", linewidth=2, label="f")

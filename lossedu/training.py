@@ -38,9 +38,15 @@ def _numpy_steps(loss, x, y, w, b, lr, steps, subgradient):
     loss_fn, grad_fn = (mae, mae_grad) if loss == "mae" else (mse, mse_grad)
     options = {"subgradient": subgradient} if loss == "mae" else {}
     for _ in range(steps):
-        y_pred = w * x + b
-        g = grad_fn(y, y_pred, **options)  # dL/dy_pred; chain rule to the parameters below
-        yield w, b, loss_fn(y, y_pred)
+        with np.errstate(over="ignore", invalid="ignore"):
+            y_pred = w * x + b
+        try:
+            g = grad_fn(y, y_pred, **options)  # dL/dy_pred; chain rule to the parameters below
+            value = loss_fn(y, y_pred)
+        except ValueError:  # y_pred or the loss overflowed: diverged, and fit_line says so
+            yield w, b, np.nan
+            return
+        yield w, b, value
         w, b = w - lr * np.sum(g * x), b - lr * np.sum(g)
     yield w, b, None
 
@@ -121,8 +127,11 @@ def fit_line(framework: str, loss: str, x, y, *, weight: float = 0.0, bias: floa
         raise ValueError(f"x and y must be 1-D arrays of samples, got shape {x.shape}")
     check_finite(x, "x")
     check_finite(y, "y")
-    weight = np.float32(check_real_number(weight, "weight"))
-    bias = np.float32(check_real_number(bias, "bias"))
+    with np.errstate(over="ignore"):
+        weight = np.float32(check_real_number(weight, "weight"))
+        bias = np.float32(check_real_number(bias, "bias"))
+    if not (np.isfinite(weight) and np.isfinite(bias)):
+        raise ValueError(f"weight and bias must be finite float32 numbers, got {weight}, {bias}")
     learning_rate = check_real_number(learning_rate, "learning_rate", low=0.0)
     if learning_rate == 0.0 or not np.isfinite(learning_rate):
         raise ValueError(f"learning_rate must be positive and finite, got {learning_rate!r}")
@@ -133,7 +142,12 @@ def fit_line(framework: str, loss: str, x, y, *, weight: float = 0.0, bias: floa
         raise ValueError("subgradient can only be chosen for framework='numpy'; "
                          "PyTorch, TensorFlow and JAX use their own convention")
 
-    records = list(_STEPS[framework](loss, x, y, weight, bias, learning_rate, steps, subgradient))
+    records = []
+    for record in _STEPS[framework](loss, x, y, weight, bias, learning_rate, steps, subgradient):
+        if not all(np.isfinite(v) for v in record if v is not None):
+            raise ValueError(f"training diverged at step {len(records)} (weight {record[0]}, "
+                             f"bias {record[1]}); use a smaller learning_rate")
+        records.append(record)
     as_f32 = lambda values: np.asarray(values, dtype=np.float32)
     return History(weight=as_f32([r[0] for r in records]), bias=as_f32([r[1] for r in records]),
                    loss=as_f32([r[2] for r in records[:-1]]))

@@ -111,8 +111,21 @@ def test_jax_agrees_away_from_ties_and_returns_a_subgradient_at_them(name, dtype
     assert jax_grad.dtype == dtype
     away = y_pred != y_true
     np.testing.assert_allclose(grad(y_true, y_pred)[away], jax_grad[away], **tolerance)
-    # At the tie any value in [-1/N, 1/N] is a valid subgradient of the mean absolute error.
-    assert abs(jax_grad[0, 0]) <= 1 / y_pred.size
+    if name == "mse":  # differentiable at the tie: 2 r / N with r = 0
+        assert jax_grad[0, 0] == 0.0
+    else:  # any value in [-1/N, 1/N] is a valid subgradient of the mean absolute error
+        assert abs(jax_grad[0, 0]) <= 1 / y_pred.size
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize("reduction", ["sum", "none"])
+def test_jax_sum_and_none_reductions_agree_away_from_ties(name, reduction):
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    loss, grad = LOSSES[name]
+    value, jax_grad = lossedu.builtin_loss_and_grad("jax", name, y_true, y_pred, reduction=reduction)
+    np.testing.assert_allclose(value, loss(y_true, y_pred, reduction=reduction), rtol=1e-12)
+    np.testing.assert_allclose(jax_grad, grad(y_true, y_pred, reduction=reduction), rtol=1e-12)
 
 
 def test_keras_only_offers_the_mean_reduction():
@@ -129,6 +142,23 @@ def test_unknown_framework_or_loss_is_rejected(framework, loss):
 def test_builtin_inputs_are_validated_like_lossedu_losses():
     with pytest.raises(ValueError, match="does not broadcast"):
         lossedu.builtin_loss_and_grad("torch", "mae", np.zeros(5), np.zeros((5, 1)))
+
+
+@pytest.mark.parametrize("y_true, y_pred, word", [
+    (np.array([1.0 + 1e-9]), np.float32([1.0]), "one dtype"),  # a cast would make a tie
+    (np.array([1e6]), np.float16([0.0]), "one dtype"),  # a cast would overflow
+    (np.longdouble([1.0]), np.longdouble([2.0]), "float16, float32 and float64"),
+])
+def test_builtin_rejects_inputs_that_a_framework_would_need_converted(y_true, y_pred, word):
+    with pytest.raises(ValueError, match=word):
+        lossedu.builtin_loss_and_grad("torch", "mae", y_true, y_pred)
+
+
+@pytest.mark.parametrize("framework", ["torch", "tensorflow", "jax"])
+def test_builtin_accepts_scalars(framework):
+    value, grad = lossedu.builtin_loss_and_grad(framework, "mse", 1.0, 3.0)
+    assert float(value) == 4.0
+    assert grad.shape == () and float(grad) == 4.0
 
 
 def test_import_lossedu_imports_no_framework_and_no_matplotlib():

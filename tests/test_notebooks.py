@@ -62,14 +62,19 @@ def test_every_figure_has_alt_text(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_at_least_two_exercises_with_hidden_solutions(path):
-    notebook = load(path)
-    text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    exercises = re.findall(r"^### Exercise \d+\.\d+", text, flags=re.MULTILINE)
+def test_at_least_two_exercises_each_with_a_hidden_solution(path):
+    exercises = []  # for each exercise heading, the solution cells that follow it
+    for cell in load(path).cells:
+        if cell.cell_type == "markdown" and re.search(r"^### Exercise \d+\.\d+", cell.source,
+                                                      flags=re.MULTILINE):
+            exercises.append([])
+        elif "solution" in cell.metadata.get("tags", []):
+            assert exercises, "a solution before the first exercise"
+            exercises[-1].append(cell)
     assert len(exercises) >= 2
-    solutions = [cell for cell in notebook.cells if "solution" in cell.metadata.get("tags", [])]
-    assert len(solutions) >= len(exercises)
-    for cell in solutions:
-        hidden = ("hide-cell" in cell.metadata.get("tags", [])
-                  or ":class: dropdown" in cell.source)
-        assert hidden, f"solution shown openly in the book: {cell.source[:60]}"
+    for number, solutions in enumerate(exercises, start=1):
+        assert solutions, f"exercise {number} has no solution-tagged cell"
+        for cell in solutions:
+            hidden = ("hide-cell" in cell.metadata.get("tags", [])
+                      or ":class: dropdown" in cell.source)
+            assert hidden, f"solution shown openly in the book: {cell.source[:60]}"

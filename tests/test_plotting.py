@@ -60,3 +60,17 @@ def test_subgradient_lines_have_the_requested_slopes():
     line = fig.axes[0].get_lines()[3]  # slope +0.5 through (0, 0)
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
     np.testing.assert_allclose(y, 0.5 * x)
+
+
+@pytest.mark.parametrize("step", [0.0, -0.5, float("nan"), "0.5"])
+def test_secants_need_a_positive_step(step):
+    with pytest.raises(ValueError, match="step"):
+        plotting.plot_secants(np.abs, 0.0, step)
+
+
+def test_loss_and_derivative_rejects_a_2d_grid_and_accepts_a_scalar_kink():
+    curves = {"MAE": (lossedu.mae, lossedu.mae_grad)}
+    with pytest.raises(ValueError, match="1-D"):
+        plotting.plot_loss_and_derivative(curves, residual=np.zeros((3, 3)))
+    fig = plotting.plot_loss_and_derivative(curves, kinks=0.0)
+    assert fig.axes[1].get_legend_handles_labels()[1] == ["MAE returns 0 at r = 0"]

@@ -54,9 +54,16 @@ def test_starting_at_an_exact_fit_the_tie_convention_decides():
     ({"subgradient": 2.0}, ValueError, "subgradient"),
     ({"framework": "torch", "subgradient": 1.0}, ValueError, "numpy"),
     ({"weight": "1"}, ValueError, "weight"),
+    ({"weight": 1e39}, ValueError, "finite float32"),
 ])
 def test_bad_arguments_are_rejected(kwargs, error, word):
     arguments = {"framework": "numpy", "loss": "mae", "x": X, "y": Y, **kwargs}
     with pytest.raises(error, match=word):
         fit_line(arguments.pop("framework"), arguments.pop("loss"), arguments.pop("x"),
                  arguments.pop("y"), **arguments)
+
+
+@pytest.mark.parametrize("framework", TRAINERS)
+def test_divergence_is_reported_the_same_way_by_every_framework(framework):
+    with pytest.raises(ValueError, match="diverged"):
+        fit_line(framework, "mse", X * 1000, Y, learning_rate=10.0, steps=200)
