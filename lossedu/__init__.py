@@ -13,14 +13,17 @@ array([-0.3333,  0.3333, -0.3333])
 """
 
 from .frameworks import builtin_loss_and_grad, framework_versions, import_tensorflow, versions_line
-from .gradients import jacobian, mae_grad, mse_grad
-from .losses import mae, mse
+from .gradients import (huber_grad, jacobian, log_cosh_grad, mae_grad, mse_grad,
+                        pseudo_huber_grad, smooth_l1_grad)
+from .losses import huber, log_cosh, mae, mse, pseudo_huber, smooth_l1
 from .numdiff import GradientCheck, check_gradient, numerical_grad
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "mae", "mse", "mae_grad", "mse_grad", "jacobian",
+    "mae", "mse", "huber", "smooth_l1", "pseudo_huber", "log_cosh",
+    "mae_grad", "mse_grad", "huber_grad", "smooth_l1_grad", "pseudo_huber_grad", "log_cosh_grad",
+    "jacobian",
     "numerical_grad", "check_gradient", "GradientCheck",
     "builtin_loss_and_grad", "framework_versions", "versions_line", "import_tensorflow",
 ]

@@ -16,7 +16,8 @@ from functools import lru_cache
 import numpy as np
 
 FRAMEWORKS = ("torch", "tensorflow", "jax")
-LOSSES = ("mae", "mse")
+LOSSES = ("mae", "mse", "huber", "smooth_l1", "pseudo_huber", "log_cosh")
+PARAMETERS = {"huber": "delta", "pseudo_huber": "delta", "smooth_l1": "beta"}
 
 # TensorFlow reads these when it is first imported; without them it writes log lines to stderr,
 # which a notebook stores as output and strict nbval then compares.
@@ -77,35 +78,97 @@ def versions_line(names=("numpy", *FRAMEWORKS)) -> str:
     return ", ".join(parts)
 
 
-def _check_choice(value, name: str, choices: tuple[str, ...]) -> str:
+def _check_choice(value, name: str, choices) -> str:
     if value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; use one of {choices}")
+        raise ValueError(f"unknown {name} {value!r}; use one of {tuple(choices)}")
     return value
 
 
-def _torch_loss_and_grad(loss, y_true, y_pred, reduction):
-    import torch
+def loss_parameters(loss: str, parameters: dict) -> dict:
+    """Check the keyword parameters of ``loss`` (``delta`` for huber and pseudo_huber, ``beta``
+    for smooth_l1, none for the others) and fill in the default 1.0.
+
+    >>> loss_parameters("huber", {})
+    {'delta': 1.0}
+    """
+    from .validation import check_positive
+
+    _check_choice(loss, "loss", LOSSES)
+    expected = PARAMETERS.get(loss)
+    unexpected = set(parameters) - {expected}
+    if unexpected:
+        raise TypeError(f"{loss} takes {'no parameters' if expected is None else repr(expected)}, "
+                        f"got {sorted(unexpected)}")
+    if expected is None:
+        return {}
+    return {expected: check_positive(parameters.get(expected, 1.0), expected)}
+
+
+def torch_loss(loss: str, **parameters):
+    """PyTorch's built-in loss function for ``loss``, called as ``f(y_pred, y_true, reduction=...)``."""
     import torch.nn.functional as F
+
+    parameters = loss_parameters(loss, parameters)
+    builtins = {"mae": F.l1_loss, "mse": F.mse_loss, "huber": F.huber_loss,
+                "smooth_l1": F.smooth_l1_loss}
+    if loss not in builtins:
+        raise ValueError(f"PyTorch has no built-in {loss} loss; it has {tuple(builtins)}")
+    function = builtins[loss]
+    return lambda y_pred, y_true, reduction="mean": function(y_pred, y_true, reduction=reduction,
+                                                             **parameters)
+
+
+def keras_loss(loss: str, dtype: str = "float32", **parameters):
+    """The Keras loss object for ``loss``, computing in ``dtype``, called as ``f(y_true, y_pred)``.
+
+    Keras losses average over the last axis and then over the batch, which equals the mean over
+    all elements; they compute in their own dtype (float32 unless told otherwise).
+    """
+    tf = import_tensorflow()
+    parameters = loss_parameters(loss, parameters)
+    builtins = {"mae": tf.keras.losses.MeanAbsoluteError, "mse": tf.keras.losses.MeanSquaredError,
+                "huber": tf.keras.losses.Huber, "log_cosh": tf.keras.losses.LogCosh}
+    if loss not in builtins:
+        raise ValueError(f"Keras has no built-in {loss} loss; it has {tuple(builtins)}")
+    return builtins[loss](dtype=dtype, **parameters)
+
+
+def jax_elementwise_loss(loss: str, **parameters):
+    """The elementwise loss of a residual ``r``, written in ``jax.numpy`` (JAX has no built-in
+    losses): ``abs(r)``, ``r**2``, and the textbook formulas of the smooth approximations."""
+    import jax.numpy as jnp
+
+    parameters = loss_parameters(loss, parameters)
+    d = parameters.get("delta", parameters.get("beta"))
+    formulas = {
+        "mae": jnp.abs,
+        "mse": jnp.square,
+        "huber": lambda r: jnp.where(jnp.abs(r) <= d, 0.5 * r * r, d * (jnp.abs(r) - 0.5 * d)),
+        "smooth_l1": lambda r: jnp.where(jnp.abs(r) < d, 0.5 * r * r / d, jnp.abs(r) - 0.5 * d),
+        "pseudo_huber": lambda r: d * d * (jnp.sqrt(1 + (r / d) ** 2) - 1),
+        "log_cosh": lambda r: jnp.logaddexp(r, -r) - jnp.log(2.0).astype(r.dtype),
+    }
+    return formulas[loss]
+
+
+def _torch_loss_and_grad(loss, y_true, y_pred, reduction, parameters):
+    import torch
 
     target = torch.from_numpy(y_true)
     prediction = torch.from_numpy(y_pred.copy()).requires_grad_(True)
-    builtin = F.l1_loss if loss == "mae" else F.mse_loss
-    value = builtin(prediction, target, reduction=reduction)
+    value = torch_loss(loss, **parameters)(prediction, target, reduction=reduction)
     # For "none" the loss is a vector; the gradient of its sum is the Jacobian's diagonal.
     (value if reduction != "none" else value.sum()).backward()
     return value.detach().numpy(), prediction.grad.numpy()
 
 
-def _tensorflow_loss_and_grad(loss, y_true, y_pred, reduction):
+def _tensorflow_loss_and_grad(loss, y_true, y_pred, reduction, parameters):
     tf = import_tensorflow()
 
     if reduction != "mean":
         raise ValueError("Keras losses reduce per sample first, so only reduction='mean' "
                          "matches lossedu's definition; use torch for 'sum' and 'none'")
-    # A Keras loss computes in its own dtype (float32 by default), whatever the inputs' dtype.
-    builtin_class = (tf.keras.losses.MeanAbsoluteError if loss == "mae"
-                     else tf.keras.losses.MeanSquaredError)
-    builtin = builtin_class(dtype=y_pred.dtype.name)
+    builtin = keras_loss(loss, y_pred.dtype.name, **parameters)
     # Keras averages over the last axis, which a 0-d tensor does not have.
     prediction = tf.Variable(y_pred.reshape(y_pred.shape or (1,)))
     with tf.GradientTape() as tape:
@@ -113,11 +176,11 @@ def _tensorflow_loss_and_grad(loss, y_true, y_pred, reduction):
     return value.numpy(), tape.gradient(value, prediction).numpy().reshape(y_pred.shape)
 
 
-def _jax_loss_and_grad(loss, y_true, y_pred, reduction):
+def _jax_loss_and_grad(loss, y_true, y_pred, reduction, parameters):
     import jax
     import jax.numpy as jnp
 
-    elementwise = jnp.abs if loss == "mae" else jnp.square
+    elementwise = jax_elementwise_loss(loss, **parameters)
     reduce = {"mean": jnp.mean, "sum": jnp.sum, "none": jnp.sum}[reduction]
 
     def total(prediction):
@@ -130,15 +193,20 @@ def _jax_loss_and_grad(loss, y_true, y_pred, reduction):
         return np.asarray(value), np.asarray(grad)
 
 
-def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reduction: str = "mean"):
+def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reduction: str = "mean",
+                          **parameters):
     """Loss value and gradient w.r.t. ``y_pred`` as the framework computes them, as NumPy arrays.
 
-    - torch: ``torch.nn.functional.l1_loss`` / ``mse_loss`` and autograd;
-    - tensorflow: ``tf.keras.losses.MeanAbsoluteError`` / ``MeanSquaredError`` under a
-      ``tf.GradientTape`` (``reduction="mean"`` only), built with ``dtype`` set to y_pred's dtype
-      (a Keras loss otherwise computes in float32 even on float64 data);
-    - jax: ``jnp.mean(jnp.abs(y_pred - y_true))`` (JAX has no built-in MAE) and ``jax.grad``.
+    - torch: its built-in ``l1_loss``, ``mse_loss``, ``huber_loss``, ``smooth_l1_loss``
+      (:func:`torch_loss`) and autograd;
+    - tensorflow: Keras' ``MeanAbsoluteError``, ``MeanSquaredError``, ``Huber``, ``LogCosh``
+      (:func:`keras_loss`) under a ``tf.GradientTape`` (``reduction="mean"`` only), built with
+      ``dtype`` set to y_pred's dtype (a Keras loss otherwise computes in float32 even on float64
+      data);
+    - jax: the formulas of :func:`jax_elementwise_loss` (JAX has no built-in losses) and
+      ``jax.grad``.
 
+    ``parameters`` are ``delta`` (huber, pseudo_huber) or ``beta`` (smooth_l1), default 1.0.
     Inputs are validated as lossedu's own losses validate them, and must also share one dtype,
     float16, float32 or float64 (integer data becomes float64): the frameworks' losses need one
     dtype, and converting one input silently could round values into ties or overflow them.
@@ -150,7 +218,7 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
     from .validation import check_reduction, prepare_pair
 
     _check_choice(framework, "framework", FRAMEWORKS)
-    _check_choice(loss, "loss", LOSSES)
+    parameters = loss_parameters(loss, parameters)
     reduction = check_reduction(reduction)
     y_true, y_pred, _ = prepare_pair(y_true, y_pred)
     if y_true.dtype != y_pred.dtype:
@@ -160,4 +228,4 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
         raise ValueError(f"the frameworks support float16, float32 and float64, not {y_pred.dtype}")
     compute = {"torch": _torch_loss_and_grad, "tensorflow": _tensorflow_loss_and_grad,
                "jax": _jax_loss_and_grad}[framework]
-    return compute(loss, y_true, y_pred, reduction)
+    return compute(loss, y_true, y_pred, reduction, parameters)

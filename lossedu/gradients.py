@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import (as_real_array, check_real_number, check_reduction,
+from .validation import (as_real_array, check_positive, check_real_number, check_reduction,
                          check_result_finite, prepare_pair)
 
 
@@ -75,6 +75,59 @@ def mse_grad(y_true, y_pred, *, reduction: str = "mean") -> np.ndarray:
         grad = scale_by_reduction(np.multiply(residual, 2, out=residual), reduction, y_pred.dtype)
     check_result_finite(grad, "gradient")
     return grad
+
+
+def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`lossedu.huber`: :math:`r` where :math:`|r| \le \delta`, else
+    :math:`\delta \operatorname{sign}(r)`. Continuous, so :math:`|r| = \delta` needs no convention.
+
+    >>> huber_grad([0.0, 0.0, 0.0], [0.5, 3.0, -3.0], reduction="none")
+    array([ 0.5,  1. , -1. ])
+    """
+    reduction = check_reduction(reduction)
+    delta = check_positive(delta, "delta")
+    _, y_pred, residual = prepare_pair(y_true, y_pred)
+    grad = np.clip(residual, -delta, delta)
+    return scale_by_reduction(grad, reduction, y_pred.dtype)
+
+
+def smooth_l1_grad(y_true, y_pred, *, beta: float = 1.0, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`lossedu.smooth_l1`: :math:`r / \beta` where :math:`|r| < \beta`, else
+    :math:`\operatorname{sign}(r)`.
+
+    >>> smooth_l1_grad([0.0, 0.0], [0.5, 3.0], beta=2.0, reduction="none")
+    array([0.25, 1.  ])
+    """
+    reduction = check_reduction(reduction)
+    beta = check_positive(beta, "beta")
+    _, y_pred, residual = prepare_pair(y_true, y_pred)
+    grad = np.clip(residual / beta, -1.0, 1.0)
+    return scale_by_reduction(grad, reduction, y_pred.dtype)
+
+
+def pseudo_huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`lossedu.pseudo_huber`: :math:`r / \sqrt{1 + (r/\delta)^2}`, which
+    tends to :math:`\pm\delta` for large residuals.
+
+    >>> pseudo_huber_grad([0.0, 0.0], [0.0, 1e6], reduction="none").round(6)
+    array([0., 1.])
+    """
+    reduction = check_reduction(reduction)
+    delta = check_positive(delta, "delta")
+    _, y_pred, residual = prepare_pair(y_true, y_pred)
+    grad = residual / np.hypot(1.0, residual / delta)
+    return scale_by_reduction(grad, reduction, y_pred.dtype)
+
+
+def log_cosh_grad(y_true, y_pred, *, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`lossedu.log_cosh`: :math:`\tanh r`, between -1 and 1.
+
+    >>> log_cosh_grad([0.0, 0.0], [0.0, 1e4], reduction="none")
+    array([0., 1.])
+    """
+    reduction = check_reduction(reduction)
+    _, y_pred, residual = prepare_pair(y_true, y_pred)
+    return scale_by_reduction(np.tanh(residual), reduction, y_pred.dtype)
 
 
 def jacobian(grad_fn: Callable[..., np.ndarray], y_true, y_pred, *,

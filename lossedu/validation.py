@@ -140,3 +140,15 @@ def check_result_finite(result, what: str) -> None:
                   else "compute in a wider dtype, e.g. with y_pred.astype(np.float64)")
         raise ValueError(f"the {what} overflows {values.dtype} (largest finite value "
                          f"{largest:g}); {remedy}")
+
+
+def check_positive(value, name: str) -> float:
+    """Return ``value`` as a float if it is a positive, finite real number; raise ValueError.
+
+    >>> check_positive(0.5, "delta")
+    0.5
+    """
+    number = check_real_number(value, name, low=0.0, high=np.inf)
+    if number == 0.0 or not np.isfinite(number):
+        raise ValueError(f"{name} must be positive and finite, got {value!r}")
+    return number

@@ -133,7 +133,7 @@ def test_keras_only_offers_the_mean_reduction():
         lossedu.builtin_loss_and_grad("tensorflow", "mae", [1.0], [2.0], reduction="sum")
 
 
-@pytest.mark.parametrize("framework, loss", [("pytorch", "mae"), ("torch", "huber"), ("jax", None)])
+@pytest.mark.parametrize("framework, loss", [("pytorch", "mae"), ("torch", "hinge"), ("jax", None)])
 def test_unknown_framework_or_loss_is_rejected(framework, loss):
     with pytest.raises(ValueError, match="unknown"):
         lossedu.builtin_loss_and_grad(framework, loss, [1.0], [2.0])

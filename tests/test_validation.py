@@ -12,6 +12,14 @@ PUBLIC_FUNCTIONS = {
     "mse_grad": lossedu.mse_grad,
     "jacobian(mae_grad)": lambda t, p, **kw: lossedu.jacobian(lossedu.mae_grad, t, p, **kw),
     "jacobian(mse_grad)": lambda t, p, **kw: lossedu.jacobian(lossedu.mse_grad, t, p, **kw),
+    "huber": lossedu.huber,
+    "huber_grad": lossedu.huber_grad,
+    "smooth_l1": lossedu.smooth_l1,
+    "smooth_l1_grad": lossedu.smooth_l1_grad,
+    "pseudo_huber": lossedu.pseudo_huber,
+    "pseudo_huber_grad": lossedu.pseudo_huber_grad,
+    "log_cosh": lossedu.log_cosh,
+    "log_cosh_grad": lossedu.log_cosh_grad,
 }
 
 
