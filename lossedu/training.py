@@ -1,9 +1,11 @@
-"""One small training run, written once per framework, so chapters can compare the runs.
+"""Gradient descent, small enough to read: a line fitted in every framework, a generic descent
+loop, and the loss surface of the line's two parameters.
 
-The model is a line, ``y_pred = weight * x + bias``, fitted by plain gradient descent on a
-built-in loss of each framework (the losses of :mod:`lossedu.frameworks`). Each step computes the
-loss and its gradient with respect to (weight, bias) by the framework's own autodiff, or, for
-``"numpy"``, by lossedu's analytic gradients and the chain rule.
+:func:`fit_line` fits ``y_pred = weight * x + bias`` by plain gradient descent, computing the
+loss and its gradient with respect to (weight, bias) by a framework's own autodiff and built-in
+loss (see :mod:`lossedu.frameworks`), or, for ``"numpy"``, by lossedu's analytic gradients and
+the chain rule. :func:`descend` runs gradient descent on any gradient function, and
+:func:`loss_surface` evaluates a loss on a grid of (weight, bias).
 
 >>> history = fit_line("numpy", "mse", [0.0, 1.0, 2.0], [1.0, 3.0, 5.0], learning_rate=0.1, steps=200)
 >>> round(float(history.weight[-1]), 3), round(float(history.bias[-1]), 3)
@@ -13,15 +15,27 @@ loss and its gradient with respect to (weight, bias) by the framework's own auto
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
-from .frameworks import LOSSES, import_tensorflow
-from .gradients import mae_grad, mse_grad
-from .losses import mae, mse
-from .validation import as_real_array, check_finite, check_real_number, check_same_shape
+from . import gradients, losses
+from .frameworks import (import_tensorflow, jax_elementwise_loss, keras_loss, loss_parameters,
+                         torch_loss)
+from .validation import (as_real_array, check_finite, check_positive, check_real_number,
+                         check_same_shape)
 
 TRAINERS = ("numpy", "torch", "tensorflow", "jax")
+
+
+def reference_functions(loss: str) -> tuple[Callable, Callable]:
+    """lossedu's ``(loss, gradient)`` functions for a loss name, e.g. ``(mae, mae_grad)``.
+
+    >>> reference_functions("huber")[1].__name__
+    'huber_grad'
+    """
+    loss_parameters(loss, {})  # raises for an unknown name
+    return getattr(losses, loss), getattr(gradients, f"{loss}_grad")
 
 
 @dataclass(frozen=True)
@@ -34,15 +48,15 @@ class History:
     loss: np.ndarray
 
 
-def _numpy_steps(loss, x, y, w, b, lr, steps, subgradient):
-    loss_fn, grad_fn = (mae, mae_grad) if loss == "mae" else (mse, mse_grad)
-    options = {"subgradient": subgradient} if loss == "mae" else {}
+def _numpy_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
+    loss_fn, grad_fn = reference_functions(loss)
+    options = dict(parameters, **({"subgradient": subgradient} if loss == "mae" else {}))
     for _ in range(steps):
         with np.errstate(over="ignore", invalid="ignore"):
             y_pred = w * x + b
         try:
             g = grad_fn(y, y_pred, **options)  # dL/dy_pred; chain rule to the parameters below
-            value = loss_fn(y, y_pred)
+            value = loss_fn(y, y_pred, **parameters)
         except ValueError:  # y_pred or the loss overflowed: diverged, and fit_line says so
             yield w, b, np.nan
             return
@@ -51,11 +65,10 @@ def _numpy_steps(loss, x, y, w, b, lr, steps, subgradient):
     yield w, b, None
 
 
-def _torch_steps(loss, x, y, w, b, lr, steps, subgradient):
+def _torch_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     import torch
-    import torch.nn.functional as F
 
-    builtin = F.l1_loss if loss == "mae" else F.mse_loss
+    builtin = torch_loss(loss, **parameters)
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     w = torch.tensor(w, requires_grad=True)
     b = torch.tensor(b, requires_grad=True)
@@ -70,10 +83,9 @@ def _torch_steps(loss, x, y, w, b, lr, steps, subgradient):
     yield w.item(), b.item(), None
 
 
-def _tensorflow_steps(loss, x, y, w, b, lr, steps, subgradient):
+def _tensorflow_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     tf = import_tensorflow()
-    builtin = (tf.keras.losses.MeanAbsoluteError() if loss == "mae"
-               else tf.keras.losses.MeanSquaredError())
+    builtin = keras_loss(loss, "float32", **parameters)
     x, y = tf.constant(x), tf.constant(y)
     w, b = tf.Variable(w), tf.Variable(b)
     for _ in range(steps):
@@ -86,11 +98,11 @@ def _tensorflow_steps(loss, x, y, w, b, lr, steps, subgradient):
     yield w.numpy(), b.numpy(), None
 
 
-def _jax_steps(loss, x, y, w, b, lr, steps, subgradient):
+def _jax_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     import jax
     import jax.numpy as jnp
 
-    elementwise = jnp.abs if loss == "mae" else jnp.square
+    elementwise = jax_elementwise_loss(loss, **parameters)
 
     def objective(params):
         return jnp.mean(elementwise(params[0] * x + params[1] - y))
@@ -108,18 +120,25 @@ _STEPS = {"numpy": _numpy_steps, "torch": _torch_steps, "tensorflow": _tensorflo
           "jax": _jax_steps}
 
 
+def _check_steps(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    return int(steps)
+
+
 def fit_line(framework: str, loss: str, x, y, *, weight: float = 0.0, bias: float = 0.0,
-             learning_rate: float = 0.1, steps: int = 100, subgradient: float = 0.0) -> History:
+             learning_rate: float = 0.1, steps: int = 100, subgradient: float = 0.0,
+             **parameters) -> History:
     """Fit ``y ~ weight * x + bias`` by ``steps`` steps of gradient descent, in float32.
 
-    ``framework`` is ``"numpy"``, ``"torch"``, ``"tensorflow"`` or ``"jax"``; ``loss`` is
-    ``"mae"`` or ``"mse"`` (each framework's built-in, reduction mean). ``subgradient`` is the
+    ``framework`` is ``"numpy"``, ``"torch"``, ``"tensorflow"`` or ``"jax"``; ``loss`` is one of
+    lossedu's loss names (each framework's built-in, reduction mean; a framework without that
+    built-in raises), with its ``delta`` or ``beta`` in ``parameters``. ``subgradient`` is the
     MAE derivative used at ties, for ``"numpy"`` only: the frameworks choose their own.
     """
     if framework not in TRAINERS:
         raise ValueError(f"unknown framework {framework!r}; use one of {TRAINERS}")
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; use one of {LOSSES}")
+    parameters = loss_parameters(loss, parameters)
     x = as_real_array(x, "x").astype(np.float32)
     y = as_real_array(y, "y").astype(np.float32)
     check_same_shape(x, y)
@@ -132,18 +151,16 @@ def fit_line(framework: str, loss: str, x, y, *, weight: float = 0.0, bias: floa
         bias = np.float32(check_real_number(bias, "bias"))
     if not (np.isfinite(weight) and np.isfinite(bias)):
         raise ValueError(f"weight and bias must be finite float32 numbers, got {weight}, {bias}")
-    learning_rate = check_real_number(learning_rate, "learning_rate", low=0.0)
-    if learning_rate == 0.0 or not np.isfinite(learning_rate):
-        raise ValueError(f"learning_rate must be positive and finite, got {learning_rate!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    learning_rate = check_positive(learning_rate, "learning_rate")
+    steps = _check_steps(steps)
     subgradient = check_real_number(subgradient, "subgradient", low=-1.0, high=1.0)
     if framework != "numpy" and subgradient != 0.0:
         raise ValueError("subgradient can only be chosen for framework='numpy'; "
                          "PyTorch, TensorFlow and JAX use their own convention")
 
     records = []
-    for record in _STEPS[framework](loss, x, y, weight, bias, learning_rate, steps, subgradient):
+    run = _STEPS[framework](loss, parameters, x, y, weight, bias, learning_rate, steps, subgradient)
+    for record in run:
         if not all(np.isfinite(v) for v in record if v is not None):
             raise ValueError(f"training diverged at step {len(records)} (weight {record[0]}, "
                              f"bias {record[1]}); use a smaller learning_rate")
@@ -151,3 +168,62 @@ def fit_line(framework: str, loss: str, x, y, *, weight: float = 0.0, bias: floa
     as_f32 = lambda values: np.asarray(values, dtype=np.float32)
     return History(weight=as_f32([r[0] for r in records]), bias=as_f32([r[1] for r in records]),
                    loss=as_f32([r[2] for r in records[:-1]]))
+
+
+def descend(gradient: Callable[[np.ndarray], np.ndarray], start, *, learning_rate, steps: int):
+    """Plain gradient descent from ``start``: ``p <- p - learning_rate(t) * gradient(p)``.
+
+    ``learning_rate`` is a positive number, or a function of the step ``t = 0, 1, ...``
+    returning one (a decaying schedule). Returns the path, an array of shape
+    ``(steps + 1, len(start))`` in float64, starting point included.
+
+    >>> descend(lambda p: 2 * p, [1.0], learning_rate=0.25, steps=3).ravel()
+    array([1.   , 0.5  , 0.25 , 0.125])
+    """
+    if not callable(gradient):
+        raise TypeError(f"gradient must be a function of the parameters, got {gradient!r}")
+    point = as_real_array(start, "start").astype(np.float64).reshape(-1)
+    check_finite(point, "start")
+    steps = _check_steps(steps)
+    rate = learning_rate if callable(learning_rate) else None
+    if rate is None:
+        constant = check_positive(learning_rate, "learning_rate")
+        rate = lambda t: constant
+    path = [point]
+    for t in range(steps):
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+            g = as_real_array(gradient(point.copy()), "gradient(p)").astype(np.float64).reshape(-1)
+        if g.shape != point.shape:
+            raise ValueError(f"gradient(p) has {g.size} entries but p has {point.size}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            point = point - check_positive(rate(t), "learning_rate(t)") * g
+        if not np.isfinite(point).all():
+            raise ValueError(f"gradient descent diverged at step {t + 1}; use a smaller learning rate")
+        path.append(point)
+    return np.array(path)
+
+
+def loss_surface(loss: Callable, x, y, weights, biases, **options) -> np.ndarray:
+    """The mean loss of the line ``weight * x + bias`` for every pair on a grid.
+
+    ``loss`` is a lossedu loss such as :func:`lossedu.mae`; ``options`` go to it (e.g.
+    ``delta``). Returns an array of shape ``(len(biases), len(weights))``, the layout
+    ``matplotlib``'s ``contour(weights, biases, Z)`` expects.
+
+    >>> loss_surface(losses.mse, [0.0, 1.0], [1.0, 3.0], [2.0], [0.0, 1.0]).ravel()
+    array([1., 0.])
+    """
+    x = as_real_array(x, "x").astype(np.float64)
+    y = as_real_array(y, "y").astype(np.float64)
+    check_same_shape(x, y)
+    if x.ndim != 1:
+        raise ValueError(f"x and y must be 1-D arrays of samples, got shape {x.shape}")
+    weights = as_real_array(weights, "weights").astype(np.float64)
+    biases = as_real_array(biases, "biases").astype(np.float64)
+    if weights.ndim != 1 or biases.ndim != 1:
+        raise ValueError("weights and biases must be 1-D grids")
+    # (bias, weight, sample): every line's predictions at once; the targets are broadcast
+    # explicitly, because lossedu's losses refuse to broadcast by themselves
+    predictions = weights[np.newaxis, :, np.newaxis] * x + biases[:, np.newaxis, np.newaxis]
+    targets = np.broadcast_to(y, predictions.shape)
+    return loss(targets, predictions, reduction="none", **options).mean(axis=-1)

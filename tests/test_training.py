@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from lossedu.training import TRAINERS, fit_line
+import lossedu
+from lossedu.training import TRAINERS, descend, fit_line, loss_surface
 
 X = np.arange(5, dtype=np.float32)
 Y = 2 * X + 1 + np.float32([0.3, -0.2, 0.1, 0.0, 0.4])
@@ -43,7 +44,8 @@ def test_starting_at_an_exact_fit_the_tie_convention_decides():
 
 @pytest.mark.parametrize("kwargs, error, word", [
     ({"framework": "keras"}, ValueError, "framework"),
-    ({"loss": "huber"}, ValueError, "loss"),
+    ({"loss": "hinge"}, ValueError, "loss"),
+    ({"loss": "huber", "beta": 1.0}, TypeError, "delta"),
     ({"x": [[0.0, 1.0]], "y": [[1.0, 2.0]]}, ValueError, "1-D"),
     ({"x": [0.0, 1.0], "y": [1.0, 2.0, 3.0]}, ValueError, "shape"),
     ({"y": [1.0, np.nan, 0.0, 0.0, 0.0]}, ValueError, "nan"),
@@ -67,3 +69,62 @@ def test_bad_arguments_are_rejected(kwargs, error, word):
 def test_divergence_is_reported_the_same_way_by_every_framework(framework):
     with pytest.raises(ValueError, match="diverged"):
         fit_line(framework, "mse", X * 1000, Y, learning_rate=10.0, steps=200)
+
+
+@pytest.mark.parametrize("framework, loss, options", [
+    ("torch", "huber", {"delta": 0.5}), ("tensorflow", "huber", {"delta": 0.5}),
+    ("jax", "huber", {"delta": 0.5}), ("torch", "smooth_l1", {"beta": 2.0}),
+    ("tensorflow", "log_cosh", {}), ("jax", "pseudo_huber", {"delta": 1.5}),
+])
+def test_smooth_losses_train_alike_in_numpy_and_the_frameworks(framework, loss, options):
+    ours = fit_line("numpy", loss, X, Y, learning_rate=0.05, steps=100, **options)
+    theirs = fit_line(framework, loss, X, Y, learning_rate=0.05, steps=100, **options)
+    np.testing.assert_allclose(theirs.weight, ours.weight, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(theirs.loss, ours.loss, rtol=1e-5, atol=1e-6)
+
+
+def test_a_framework_without_the_builtin_says_so():
+    with pytest.raises(ValueError, match="PyTorch has no built-in log_cosh"):
+        fit_line("torch", "log_cosh", X, Y)
+
+
+def test_descend_follows_the_gradient_and_accepts_a_schedule():
+    path = descend(lambda p: np.array([2 * p[0], 4 * p[1]]), [1.0, 1.0], learning_rate=0.1, steps=50)
+    assert path.shape == (51, 2)
+    np.testing.assert_allclose(path[1], [0.8, 0.6])
+    np.testing.assert_allclose(path[-1], [0.8 ** 50, 0.6 ** 50])
+    decaying = descend(np.sign, [1.05], learning_rate=lambda t: 0.1 / (t + 1), steps=3)
+    np.testing.assert_allclose(decaying.ravel(), [1.05, 0.95, 0.9, 0.9 - 0.1 / 3])
+
+
+@pytest.mark.parametrize("kwargs, error, word", [
+    ({"gradient": "sign"}, TypeError, "gradient"),
+    ({"learning_rate": 0.0}, ValueError, "learning_rate"),
+    ({"learning_rate": lambda t: -1.0}, ValueError, "learning_rate"),
+    ({"steps": 0}, ValueError, "steps"),
+    ({"start": [np.nan]}, ValueError, "start"),
+    ({"gradient": lambda p: np.ones(2)}, ValueError, "entries"),
+    ({"gradient": lambda p: 10 * p, "learning_rate": 1.0, "steps": 400}, ValueError, "diverged"),
+])
+def test_descend_rejects_bad_arguments(kwargs, error, word):
+    arguments = {"gradient": np.sign, "start": [1.0], "learning_rate": 0.1, "steps": 5, **kwargs}
+    with pytest.raises(error, match=word):
+        descend(arguments.pop("gradient"), arguments.pop("start"), **arguments)
+
+
+def test_loss_surface_matches_the_loss_of_each_line():
+    weights, biases = np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0])
+    surface = loss_surface(lossedu.mae, X, Y, weights, biases)
+    assert surface.shape == (2, 3)
+    for i, b in enumerate(biases):
+        for j, w in enumerate(weights):
+            assert surface[i, j] == pytest.approx(lossedu.mae(Y, w * X + b))
+    huber = loss_surface(lossedu.huber, X, Y, weights, biases, delta=0.5)
+    assert huber[1, 1] == pytest.approx(lossedu.huber(Y, 2 * X + 1, delta=0.5))
+
+
+def test_loss_surface_rejects_bad_grids():
+    with pytest.raises(ValueError, match="1-D"):
+        loss_surface(lossedu.mae, X, Y, np.ones((2, 2)), [0.0])
+    with pytest.raises(ValueError, match="shape"):
+        loss_surface(lossedu.mae, X, Y[:3], [1.0], [0.0])
