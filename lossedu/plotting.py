@@ -135,3 +135,76 @@ def plot_subgradients(f: Callable, x0: float, slopes, *, span: float = 1.5, titl
            title=title or f"Lines through the kink at x = {x0:g}")
     ax.legend(fontsize="small", loc="upper center", ncol=2)
     return fig
+
+
+def plot_trajectories(trajectories: Mapping[str, np.ndarray], *, references: Mapping[str, float] = (),
+                      ylabel: str = "parameter", title: str | None = None, log: bool = False):
+    """Plot each 1-D trajectory (a parameter, or a loss, per step) against the step number, with
+    dotted horizontal lines at the ``references`` (e.g. the optimum); ``log`` for a log y-axis."""
+    fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
+    for label, values in trajectories.items():
+        values = np.asarray(values, dtype=float).ravel()
+        ax.plot(np.arange(values.size), values, label=label, linewidth=1.4)
+    for label, value in dict(references).items():
+        ax.axhline(value, linestyle=":", color="0.3", linewidth=1)
+        ax.annotate(label, (1.0, value), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize="small")
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel="step", ylabel=ylabel, title=title or "Gradient descent")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_fits(x, y, lines: Mapping[str, tuple[float, float]], *, title: str | None = None):
+    """The data as points and each fitted line ``weight * x + bias`` in ``lines`` (label ->
+    ``(weight, bias)``)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    ax.plot(x, y, "o", color="0.4", markersize=4, label="data")
+    grid = np.linspace(x.min(), x.max(), 2)
+    for label, (weight, bias) in lines.items():
+        ax.plot(grid, weight * grid + bias, linewidth=1.6,
+                label=f"{label}: y = {weight:.2f} x {'+' if bias >= 0 else '-'} {abs(bias):.2f}")
+    ax.set(xlabel="x", ylabel="y", title=title or "Fitted lines")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
+                         paths: Mapping[str, Mapping[str, np.ndarray]] = (), title: str | None = None):
+    """Each loss surface over the (weight, bias) plane: a 3-D surface above, and below it the
+    contours with the gradient-descent ``paths`` drawn on them (``paths[surface][label]`` is an
+    array of (weight, bias) points, as :func:`lossedu.training.descend` returns).
+
+    ``surfaces[name]`` has shape ``(len(biases), len(weights))``, as
+    :func:`lossedu.training.loss_surface` returns.
+    """
+    weights, biases = np.asarray(weights, dtype=float), np.asarray(biases, dtype=float)
+    paths = dict(paths)
+    count = len(surfaces)
+    fig = plt.figure(figsize=(4.6 * count, 8.2))
+    W, B = np.meshgrid(weights, biases)
+    for column, (name, Z) in enumerate(surfaces.items()):
+        Z = np.asarray(Z, dtype=float)
+        if Z.shape != W.shape:
+            raise ValueError(f"surface {name!r} has shape {Z.shape}, expected {W.shape} "
+                             f"(len(biases), len(weights))")
+        ax3d = fig.add_subplot(2, count, column + 1, projection="3d")
+        ax3d.plot_surface(W, B, Z, cmap="viridis", linewidth=0, antialiased=True, alpha=0.95)
+        ax3d.set(xlabel="weight", ylabel="bias", zlabel="loss", title=name)
+        ax3d.view_init(elev=28, azim=-60)
+        ax = fig.add_subplot(2, count, count + column + 1)
+        contours = ax.contour(W, B, Z, levels=18, cmap="viridis", linewidths=0.9)
+        ax.clabel(contours, fontsize=6, fmt="%.2g")
+        for label, path in paths.get(name, {}).items():
+            path = np.asarray(path, dtype=float)
+            ax.plot(path[:, 0], path[:, 1], ".-", markersize=3, linewidth=1, label=label)
+            ax.plot(*path[-1], "x", color="black")
+        ax.set(xlabel="weight", ylabel="bias", title=f"{name}: contours")
+        if paths.get(name):
+            ax.legend(fontsize="small", loc="upper right")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -74,3 +74,26 @@ def test_loss_and_derivative_rejects_a_2d_grid_and_accepts_a_scalar_kink():
         plotting.plot_loss_and_derivative(curves, residual=np.zeros((3, 3)))
     fig = plotting.plot_loss_and_derivative(curves, kinks=0.0)
     assert fig.axes[1].get_legend_handles_labels()[1] == ["MAE returns 0 at r = 0"]
+
+
+def test_trajectories_and_fits_draw_one_line_each():
+    fig = plotting.plot_trajectories({"a": [3, 2, 1], "b": np.ones(3)}, references={"optimum": 0.0})
+    assert [line.get_label() for line in fig.axes[0].get_lines()][:2] == ["a", "b"]
+    fig = plotting.plot_fits([0, 1, 2], [1, 3, 5], {"MSE": (2.0, 1.0)})
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert labels == ["data", "MSE: y = 2.00 x + 1.00"]
+
+
+def test_landscapes_have_a_surface_and_a_contour_panel_per_loss():
+    from lossedu.training import loss_surface
+
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])
+    weights, biases = np.linspace(0, 4, 9), np.linspace(-1, 3, 7)
+    surfaces = {"MAE": loss_surface(lossedu.mae, x, y, weights, biases),
+                "MSE": loss_surface(lossedu.mse, x, y, weights, biases)}
+    path = np.array([[0.0, 0.0], [1.0, 0.5], [2.0, 1.0]])
+    fig = plotting.plot_loss_landscapes(weights, biases, surfaces, paths={"MSE": {"GD": path}})
+    assert len(fig.axes) == 4
+    assert fig.axes[3].get_legend_handles_labels()[1] == ["GD"]
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_loss_landscapes(weights, biases, {"bad": np.zeros((9, 7))})
