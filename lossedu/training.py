@@ -213,11 +213,7 @@ def loss_surface(loss: Callable, x, y, weights, biases, **options) -> np.ndarray
     >>> loss_surface(losses.mse, [0.0, 1.0], [1.0, 3.0], [2.0], [0.0, 1.0]).ravel()
     array([1., 0.])
     """
-    x = as_real_array(x, "x").astype(np.float64)
-    y = as_real_array(y, "y").astype(np.float64)
-    check_same_shape(x, y)
-    if x.ndim != 1:
-        raise ValueError(f"x and y must be 1-D arrays of samples, got shape {x.shape}")
+    x, y = _samples(x, y)
     weights = as_real_array(weights, "weights").astype(np.float64)
     biases = as_real_array(biases, "biases").astype(np.float64)
     if weights.ndim != 1 or biases.ndim != 1:
@@ -227,3 +223,45 @@ def loss_surface(loss: Callable, x, y, weights, biases, **options) -> np.ndarray
     predictions = weights[np.newaxis, :, np.newaxis] * x + biases[:, np.newaxis, np.newaxis]
     targets = np.broadcast_to(y, predictions.shape)
     return loss(targets, predictions, reduction="none", **options).mean(axis=-1)
+
+
+def _samples(x, y) -> tuple[np.ndarray, np.ndarray]:
+    x = as_real_array(x, "x").astype(np.float64)
+    y = as_real_array(y, "y").astype(np.float64)
+    check_same_shape(x, y)
+    if x.ndim != 1:
+        raise ValueError(f"x and y must be 1-D arrays of samples, got shape {x.shape}")
+    check_finite(x, "x")
+    check_finite(y, "y")
+    return x, y
+
+
+def line_gradient(loss: str, x, y, **options) -> Callable[[np.ndarray], np.ndarray]:
+    """The gradient of the mean ``loss`` of the line ``weight * x + bias`` with respect to
+    ``p = (weight, bias)``, by the chain rule from lossedu's analytic gradient ``g`` with respect
+    to the predictions: ``(sum(g * x), sum(g))``. ``options`` go to the gradient (``delta``,
+    ``beta``, ``subgradient``). For :func:`descend`.
+
+    >>> line_gradient("mse", [0.0, 1.0], [1.0, 3.0])([2.0, 0.0])
+    array([-1., -2.])
+    """
+    _, grad_fn = reference_functions(loss)
+    x, y = _samples(x, y)
+
+    def gradient(p):
+        g = grad_fn(y, p[0] * x + p[1], **options)
+        return np.array([np.sum(g * x), np.sum(g)])
+
+    return gradient
+
+
+def constant_gradient(loss: str, y, **options) -> Callable[[np.ndarray], np.ndarray]:
+    """The gradient of the mean ``loss`` of predicting one constant ``c`` for every target, with
+    respect to ``p = (c,)``: the sum of lossedu's gradient with respect to the predictions.
+
+    >>> constant_gradient("mae", [1.0, 2.0, 3.0])([0.0])
+    array([-1.])
+    """
+    _, grad_fn = reference_functions(loss)
+    _, y = _samples(np.zeros_like(np.asarray(y, dtype=float)), y)
+    return lambda p: np.array([np.sum(grad_fn(y, np.full_like(y, p[0]), **options))])

@@ -128,3 +128,28 @@ def test_loss_surface_rejects_bad_grids():
         loss_surface(lossedu.mae, X, Y, np.ones((2, 2)), [0.0])
     with pytest.raises(ValueError, match="shape"):
         loss_surface(lossedu.mae, X, Y[:3], [1.0], [0.0])
+
+
+def test_line_and_constant_gradients_match_finite_differences():
+    from lossedu.training import constant_gradient, line_gradient
+
+    x, y = X.astype(np.float64), Y.astype(np.float64)  # finite differences need float64
+    for loss, options in [("mse", {}), ("huber", {"delta": 0.7}), ("log_cosh", {}), ("mae", {})]:
+        loss_fn = getattr(lossedu, loss)
+        p = np.array([1.3, 0.4])
+        numerical = lossedu.numerical_grad(lambda q: loss_fn(y, q[0] * x + q[1], **options), p)
+        np.testing.assert_allclose(line_gradient(loss, x, y, **options)(p), numerical,
+                                   rtol=1e-6, atol=1e-8)
+        c = np.array([2.7])
+        numerical = lossedu.numerical_grad(lambda q: loss_fn(y, np.full_like(y, q[0]), **options), c)
+        np.testing.assert_allclose(constant_gradient(loss, y, **options)(c), numerical,
+                                   rtol=1e-6, atol=1e-8)
+
+
+def test_line_gradient_validates_its_data():
+    from lossedu.training import line_gradient
+
+    with pytest.raises(ValueError, match="shape"):
+        line_gradient("mse", [0.0, 1.0], [1.0])
+    with pytest.raises(ValueError, match="unknown loss"):
+        line_gradient("hinge", X, Y)
