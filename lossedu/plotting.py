@@ -56,8 +56,9 @@ def plot_loss_and_derivative(curves: Mapping[str, tuple[Callable, Callable]], re
                              markerfacecolor="white")
                 grad_ax.plot([kink], [at], "o", color=color, markersize=5,
                              label=f"{label} returns {at:g} at r = {kink:g}")
-        for piece in _pieces(residual, jumps):
-            grad_ax.plot(piece, grad(np.zeros_like(piece), piece, reduction="none"), color=color)
+        for number, piece in enumerate(_pieces(residual, jumps)):
+            grad_ax.plot(piece, grad(np.zeros_like(piece), piece, reduction="none"), color=color,
+                         label=label if number == 0 else None)
     loss_ax.set(xlabel=RESIDUAL_LABEL, ylabel="elementwise loss", title="Loss")
     grad_ax.set(xlabel=RESIDUAL_LABEL, ylabel=r"derivative $\partial \ell / \partial \hat y$",
                 title="Derivative")
@@ -137,21 +138,26 @@ def plot_subgradients(f: Callable, x0: float, slopes, *, span: float = 1.5, titl
     return fig
 
 
-def plot_trajectories(trajectories: Mapping[str, np.ndarray], *, references: Mapping[str, float] = (),
-                      ylabel: str = "parameter", title: str | None = None, log: bool = False):
-    """Plot each 1-D trajectory (a parameter, or a loss, per step) against the step number, with
-    dotted horizontal lines at the ``references`` (e.g. the optimum); ``log`` for a log y-axis."""
+def plot_curves(curves: Mapping[str, np.ndarray], x=None, *, references: Mapping[str, float] = (),
+                xlabel: str = "step", ylabel: str = "value", title: str | None = None,
+                log: bool = False):
+    """Plot each curve against ``x`` (default: the step number 0, 1, 2, ...), with dotted
+    horizontal lines at the ``references`` (e.g. an optimum); ``log`` for a log y-axis.
+    Gradient-descent trajectories, losses per step, or a loss against a parameter."""
     fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
-    for label, values in trajectories.items():
+    for label, values in curves.items():
         values = np.asarray(values, dtype=float).ravel()
-        ax.plot(np.arange(values.size), values, label=label, linewidth=1.4)
+        grid = np.arange(values.size) if x is None else np.asarray(x, dtype=float)
+        if grid.shape != values.shape:
+            raise ValueError(f"curve {label!r} has {values.size} values for {grid.size} x values")
+        ax.plot(grid, values, label=label, linewidth=1.4)
     for label, value in dict(references).items():
         ax.axhline(value, linestyle=":", color="0.3", linewidth=1)
         ax.annotate(label, (1.0, value), xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize="small")
     if log:
         ax.set_yscale("log")
-    ax.set(xlabel="step", ylabel=ylabel, title=title or "Gradient descent")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "")
     ax.legend(fontsize="small")
     return fig
 
@@ -191,11 +197,14 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
             raise ValueError(f"surface {name!r} has shape {Z.shape}, expected {W.shape} "
                              f"(len(biases), len(weights))")
         ax3d = fig.add_subplot(2, count, column + 1, projection="3d")
-        ax3d.plot_surface(W, B, Z, cmap="viridis", linewidth=0, antialiased=True, alpha=0.95)
+        ax3d.plot_surface(W, B, Z, cmap="viridis", linewidth=0, antialiased=False,
+                          rcount=30, ccount=30)
         ax3d.set(xlabel="weight", ylabel="bias", zlabel="loss", title=name)
         ax3d.view_init(elev=28, azim=-60)
         ax = fig.add_subplot(2, count, count + column + 1)
-        contours = ax.contour(W, B, Z, levels=18, cmap="viridis", linewidths=0.9)
+        # levels crowd towards the minimum, where the paths end and the shapes differ
+        levels = Z.min() + (Z.max() - Z.min()) * np.linspace(0, 1, 16)[1:] ** 2
+        contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", linewidths=0.9)
         ax.clabel(contours, fontsize=6, fmt="%.2g")
         for label, path in paths.get(name, {}).items():
             path = np.asarray(path, dtype=float)

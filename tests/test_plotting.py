@@ -24,7 +24,7 @@ def test_loss_and_derivative_figure_has_labels_and_marks_only_the_jump():
     loss_ax, grad_ax = fig.axes
     assert all(ax.get_xlabel() and ax.get_ylabel() and ax.get_title() for ax in fig.axes)
     labels = grad_ax.get_legend_handles_labels()[1]
-    assert labels == ["MAE returns 0 at r = 0"]  # MSE is smooth at 0: no marker
+    assert labels == ["MAE returns 0 at r = 0", "MAE", "MSE"]  # MSE is smooth at 0: no marker
     # No drawn MAE derivative segment crosses the kink: every piece stays on one side of 0.
     for line in grad_ax.get_lines():
         x = np.asarray(line.get_xdata(), dtype=float)
@@ -35,7 +35,7 @@ def test_loss_and_derivative_figure_has_labels_and_marks_only_the_jump():
 def test_marker_shows_the_chosen_subgradient():
     grad = lambda t, p, reduction: lossedu.mae_grad(t, p, reduction=reduction, subgradient=0.5)
     fig = plotting.plot_loss_and_derivative({"MAE": (lossedu.mae, grad)})
-    assert fig.axes[1].get_legend_handles_labels()[1] == ["MAE returns 0.5 at r = 0"]
+    assert fig.axes[1].get_legend_handles_labels()[1] == ["MAE returns 0.5 at r = 0", "MAE"]
 
 
 def test_secants_of_abs_at_zero_have_slopes_minus_one_plus_one_and_zero():
@@ -73,12 +73,17 @@ def test_loss_and_derivative_rejects_a_2d_grid_and_accepts_a_scalar_kink():
     with pytest.raises(ValueError, match="1-D"):
         plotting.plot_loss_and_derivative(curves, residual=np.zeros((3, 3)))
     fig = plotting.plot_loss_and_derivative(curves, kinks=0.0)
-    assert fig.axes[1].get_legend_handles_labels()[1] == ["MAE returns 0 at r = 0"]
+    assert fig.axes[1].get_legend_handles_labels()[1] == ["MAE returns 0 at r = 0", "MAE"]
 
 
 def test_trajectories_and_fits_draw_one_line_each():
-    fig = plotting.plot_trajectories({"a": [3, 2, 1], "b": np.ones(3)}, references={"optimum": 0.0})
+    fig = plotting.plot_curves({"a": [3, 2, 1], "b": np.ones(3)}, references={"optimum": 0.0})
     assert [line.get_label() for line in fig.axes[0].get_lines()][:2] == ["a", "b"]
+    np.testing.assert_array_equal(fig.axes[0].get_lines()[0].get_xdata(), [0, 1, 2])
+    fig = plotting.plot_curves({"a": [3, 2, 1]}, x=[0.5, 1.0, 1.5], xlabel="c")
+    np.testing.assert_array_equal(fig.axes[0].get_lines()[0].get_xdata(), [0.5, 1.0, 1.5])
+    with pytest.raises(ValueError, match="values"):
+        plotting.plot_curves({"a": [3, 2, 1]}, x=[0.0, 1.0])
     fig = plotting.plot_fits([0, 1, 2], [1, 3, 5], {"MSE": (2.0, 1.0)})
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert labels == ["data", "MSE: y = 2.00 x + 1.00"]
