@@ -65,15 +65,14 @@ def _numpy_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     yield w, b, None
 
 
-def _torch_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
+def _torch_steps(objective, x, y, w, b, lr, steps):
     import torch
 
-    builtin = torch_loss(loss, **parameters)
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     w = torch.tensor(w, requires_grad=True)
     b = torch.tensor(b, requires_grad=True)
     for _ in range(steps):
-        value = builtin(w * x + b, y)
+        value = objective(w * x + b, y)
         value.backward()
         yield w.item(), b.item(), value.item()
         with torch.no_grad():
@@ -83,14 +82,13 @@ def _torch_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     yield w.item(), b.item(), None
 
 
-def _tensorflow_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
+def _tensorflow_steps(objective, x, y, w, b, lr, steps):
     tf = import_tensorflow()
-    builtin = keras_loss(loss, "float32", **parameters)
     x, y = tf.constant(x), tf.constant(y)
     w, b = tf.Variable(w), tf.Variable(b)
     for _ in range(steps):
         with tf.GradientTape() as tape:
-            value = builtin(y, w * x + b)
+            value = objective(w * x + b, y)
         grad_w, grad_b = tape.gradient(value, [w, b])
         yield w.numpy(), b.numpy(), value.numpy()
         w.assign_sub(lr * grad_w)
@@ -98,16 +96,11 @@ def _tensorflow_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     yield w.numpy(), b.numpy(), None
 
 
-def _jax_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
+def _jax_steps(objective, x, y, w, b, lr, steps):
     import jax
     import jax.numpy as jnp
 
-    elementwise = jax_elementwise_loss(loss, **parameters)
-
-    def objective(params):
-        return jnp.mean(elementwise(params[0] * x + params[1] - y))
-
-    value_and_grad = jax.jit(jax.value_and_grad(objective))
+    value_and_grad = jax.jit(jax.value_and_grad(lambda p: objective(p[0] * x + p[1], y)))
     params = jnp.array([w, b], dtype=jnp.float32)
     for _ in range(steps):
         value, grad = value_and_grad(params)
@@ -116,8 +109,20 @@ def _jax_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     yield params[0].item(), params[1].item(), None
 
 
-_STEPS = {"numpy": _numpy_steps, "torch": _torch_steps, "tensorflow": _tensorflow_steps,
-          "jax": _jax_steps}
+_FRAMEWORK_STEPS = {"torch": _torch_steps, "tensorflow": _tensorflow_steps, "jax": _jax_steps}
+
+
+def _builtin_objective(framework: str, loss: str, parameters: dict) -> Callable:
+    """The framework's built-in mean loss as ``objective(y_pred, y_true)``."""
+    if framework == "torch":
+        return torch_loss(loss, **parameters)
+    if framework == "tensorflow":
+        builtin = keras_loss(loss, "float32", **parameters)
+        return lambda y_pred, y_true: builtin(y_true, y_pred)
+    import jax.numpy as jnp
+
+    elementwise = jax_elementwise_loss(loss, **parameters)
+    return lambda y_pred, y_true: jnp.mean(elementwise(y_pred - y_true))
 
 
 def _check_steps(steps) -> int:
@@ -126,19 +131,33 @@ def _check_steps(steps) -> int:
     return int(steps)
 
 
-def fit_line(framework: str, loss: str, x, y, *, weight: float = 0.0, bias: float = 0.0,
+def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0.0,
              learning_rate: float = 0.1, steps: int = 100, subgradient: float = 0.0,
              **parameters) -> History:
     """Fit ``y ~ weight * x + bias`` by ``steps`` steps of gradient descent, in float32.
 
-    ``framework`` is ``"numpy"``, ``"torch"``, ``"tensorflow"`` or ``"jax"``; ``loss`` is one of
-    lossedu's loss names (each framework's built-in, reduction mean; a framework without that
-    built-in raises), with its ``delta`` or ``beta`` in ``parameters``. ``subgradient`` is the
-    MAE derivative used at ties, for ``"numpy"`` only: the frameworks choose their own.
+    ``framework`` is ``"numpy"``, ``"torch"``, ``"tensorflow"`` or ``"jax"``. ``loss`` is one
+    of lossedu's loss names (each framework's built-in, reduction mean; a framework without
+    that built-in raises), with its ``delta`` or ``beta`` in ``parameters``; or, for the three
+    frameworks, a function ``loss(y_pred, y_true)`` written with that framework's operations
+    and returning a scalar, e.g. a loss with ``detach``. ``subgradient`` is the MAE derivative
+    used at ties, for ``"numpy"`` only: the frameworks choose their own.
+
+    >>> import torch
+    >>> history = fit_line("torch", lambda p, t: ((p - t) ** 2).mean(), [0.0, 1.0], [1.0, 3.0],
+    ...                    learning_rate=0.2, steps=300)
+    >>> round(history.weight[-1], 3), round(history.bias[-1], 3)
+    (np.float32(2.0), np.float32(1.0))
     """
     if framework not in TRAINERS:
         raise ValueError(f"unknown framework {framework!r}; use one of {TRAINERS}")
-    parameters = loss_parameters(loss, parameters)
+    if callable(loss):
+        if framework == "numpy":
+            raise ValueError("framework='numpy' needs a loss name: lossedu supplies its gradient")
+        if parameters:
+            raise TypeError(f"parameters {sorted(parameters)} apply to named losses only")
+    else:
+        parameters = loss_parameters(loss, parameters)
     x = as_real_array(x, "x").astype(np.float32)
     y = as_real_array(y, "y").astype(np.float32)
     check_same_shape(x, y)
@@ -158,8 +177,12 @@ def fit_line(framework: str, loss: str, x, y, *, weight: float = 0.0, bias: floa
         raise ValueError("subgradient can only be chosen for framework='numpy'; "
                          "PyTorch, TensorFlow and JAX use their own convention")
 
+    if framework == "numpy":
+        run = _numpy_steps(loss, parameters, x, y, weight, bias, learning_rate, steps, subgradient)
+    else:
+        objective = loss if callable(loss) else _builtin_objective(framework, loss, parameters)
+        run = _FRAMEWORK_STEPS[framework](objective, x, y, weight, bias, learning_rate, steps)
     records = []
-    run = _STEPS[framework](loss, parameters, x, y, weight, bias, learning_rate, steps, subgradient)
     for record in run:
         if not all(np.isfinite(v) for v in record if v is not None):
             raise ValueError(f"training diverged at step {len(records)} (weight {record[0]}, "

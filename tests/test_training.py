@@ -153,3 +153,31 @@ def test_line_gradient_validates_its_data():
         line_gradient("mse", [0.0, 1.0], [1.0])
     with pytest.raises(ValueError, match="unknown loss"):
         line_gradient("hinge", X, Y)
+
+
+@pytest.mark.parametrize("framework", ["torch", "tensorflow", "jax"])
+def test_a_loss_written_in_the_framework_trains_like_the_builtin(framework):
+    if framework == "torch":
+        def mse(p, t):
+            return ((p - t) ** 2).mean()
+    elif framework == "tensorflow":
+        tf = lossedu.import_tensorflow()
+
+        def mse(p, t):
+            return tf.reduce_mean((p - t) ** 2)
+    else:
+        import jax.numpy as jnp
+
+        def mse(p, t):
+            return jnp.mean((p - t) ** 2)
+    custom = fit_line(framework, mse, X, Y, learning_rate=0.05, steps=100)
+    builtin = fit_line(framework, "mse", X, Y, learning_rate=0.05, steps=100)
+    np.testing.assert_allclose(custom.weight, builtin.weight, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(custom.loss, builtin.loss, rtol=1e-6)
+
+
+def test_a_callable_loss_is_for_the_frameworks_only():
+    with pytest.raises(ValueError, match="loss name"):
+        fit_line("numpy", lambda p, t: p, X, Y)
+    with pytest.raises(TypeError, match="named losses"):
+        fit_line("torch", lambda p, t: p, X, Y, delta=1.0)
