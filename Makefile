@@ -55,10 +55,12 @@ unit: $(SETUP)
 nbval: $(SETUP)
 	$(BIN)/python -m pytest -q $(NBVAL) notebooks
 
-# Re-execute every notebook in place (run this after changing lossedu or a notebook).
+# Re-execute every notebook in place (run this after changing lossedu or a notebook). Streams are
+# merged, so how the kernel happened to split printed text does not show up as a change.
 notebooks: $(SETUP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False \
+	  --Exporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
 	  notebooks/*.ipynb
 
 bench: $(SETUP)
