@@ -1,0 +1,197 @@
+"""Hard classification metrics and their differentiable ("soft") surrogates, for binary labels.
+
+The hard metrics count correct decisions, so they change only when a decision flips: as
+functions of a model's parameters they are staircases, with gradient 0 or none. The surrogates
+replace each 0/1 decision by a probability, which makes every count a smooth sum:
+
+- soft true positives :math:`\\sum_i p_i y_i`, soft predicted positives :math:`\\sum_i p_i`;
+- soft F1 :math:`2\\sum p y / (\\sum p + \\sum y)`, soft IoU
+  :math:`\\sum p y / (\\sum p + \\sum y - \\sum p y)`, and the soft Dice of V-Net,
+  :math:`2\\sum p y / (\\sum p^2 + \\sum y^2)`.
+
+On hard 0/1 probabilities each surrogate equals its hard metric (Dice is F1 for binary labels).
+To train, minimise ``1 - surrogate``; the ``*_grad`` functions give the surrogate's gradient with
+respect to the probabilities.
+
+>>> f1([1, 0, 1, 1], [1, 1, 0, 1])
+0.6666666666666666
+>>> round(float(soft_f1([1, 0, 1, 1], [0.9, 0.6, 0.2, 0.8])), 4)
+0.6909
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .validation import as_real_array, check_finite, check_same_shape
+
+
+def as_labels(values, name: str) -> np.ndarray:
+    """Return binary labels as a float64 array of 0.0 and 1.0, or raise naming the problem.
+
+    Booleans and the numbers 0 and 1 are accepted; anything else (2, -1, 0.5, NaN) is an error.
+
+    >>> as_labels([True, False, 1], "y_true")
+    array([1., 0., 1.])
+    """
+    array = np.asarray(values)
+    if array.dtype.kind == "b":
+        array = array.astype(np.float64)
+    array = as_real_array(array, name).astype(np.float64)
+    check_finite(array, name)
+    bad = (array != 0) & (array != 1)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must hold binary labels 0 and 1, got {array[index]!r}"
+                         f"{f' at index {index}' if array.ndim else ''}")
+    return array
+
+
+def as_probabilities(values, name: str = "probabilities") -> np.ndarray:
+    """Return probabilities in [0, 1] as a float64 array, or raise naming the problem."""
+    array = as_real_array(values, name).astype(np.float64)
+    check_finite(array, name)
+    bad = (array < 0) | (array > 1)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must lie in [0, 1], got {array[index]!r}"
+                         f"{f' at index {index}' if array.ndim else ''}")
+    return array
+
+
+def _pair(y_true, second, second_name: str, as_second) -> tuple[np.ndarray, np.ndarray]:
+    y = as_labels(y_true, "y_true")
+    other = as_second(second, second_name)
+    check_same_shape(y, other)
+    return y, other
+
+
+def accuracy(y_true, y_pred) -> float:
+    """The fraction of predicted labels equal to the true ones.
+
+    >>> accuracy([1, 0, 0, 1], [1, 0, 1, 1])
+    0.75
+    """
+    y, pred = _pair(y_true, y_pred, "y_pred", as_labels)
+    return float(np.mean(y == pred))
+
+
+def f1(y_true, y_pred) -> float:
+    """F1 score of the positive class, :math:`2TP / (2TP + FP + FN)`.
+
+    When neither y_true nor y_pred has a positive label, predictions and labels agree perfectly
+    and F1 is defined as 1.0 (the formula would be 0/0).
+
+    >>> f1([1, 0, 0, 1], [1, 0, 1, 1])
+    0.8
+    """
+    y, pred = _pair(y_true, y_pred, "y_pred", as_labels)
+    true_positives = np.sum(y * pred)
+    denominator = np.sum(y) + np.sum(pred)
+    return 1.0 if denominator == 0 else float(2 * true_positives / denominator)
+
+
+def iou(y_true, y_pred) -> float:
+    """Intersection over union (Jaccard index) of the positive class, :math:`TP / (TP + FP + FN)`.
+
+    1.0 when neither y_true nor y_pred has a positive label (the formula would be 0/0).
+
+    >>> iou([1, 0, 0, 1], [1, 0, 1, 1])
+    0.6666666666666666
+    """
+    y, pred = _pair(y_true, y_pred, "y_pred", as_labels)
+    intersection = np.sum(y * pred)
+    union = np.sum(y) + np.sum(pred) - intersection
+    return 1.0 if union == 0 else float(intersection / union)
+
+
+def _soft_counts(y_true, probabilities):
+    y, p = _pair(y_true, probabilities, "probabilities", as_probabilities)
+    return y, p, np.sum(p * y)
+
+
+def _undefined(metric: str):
+    return ValueError(f"soft {metric} is undefined when y_true has no positive label and every "
+                      f"probability is 0 (0/0); the hard metric calls this case 1.0")
+
+
+def soft_f1(y_true, probabilities) -> np.floating:
+    """Soft F1, :math:`2\\sum p y / (\\sum p + \\sum y)`: F1 with probabilities as soft decisions.
+
+    >>> soft_f1([1, 0], [1.0, 0.0])
+    np.float64(1.0)
+    """
+    y, p, overlap = _soft_counts(y_true, probabilities)
+    denominator = np.sum(p) + np.sum(y)
+    if denominator == 0:
+        raise _undefined("F1")
+    return 2 * overlap / denominator
+
+
+def soft_f1_grad(y_true, probabilities) -> np.ndarray:
+    """Gradient of :func:`soft_f1` w.r.t. the probabilities: :math:`2(y_i D - A) / D^2` with
+    :math:`A = \\sum p y`, :math:`D = \\sum p + \\sum y`.
+
+    >>> soft_f1_grad([1, 0], [0.5, 0.5])
+    array([ 0.75, -0.25])
+    """
+    y, p, overlap = _soft_counts(y_true, probabilities)
+    denominator = np.sum(p) + np.sum(y)
+    if denominator == 0:
+        raise _undefined("F1")
+    return 2 * (y * denominator - overlap) / denominator ** 2
+
+
+def soft_iou(y_true, probabilities) -> np.floating:
+    """Soft IoU (Jaccard), :math:`\\sum p y / (\\sum p + \\sum y - \\sum p y)`.
+
+    >>> soft_iou([1, 0], [0.5, 0.5])
+    np.float64(0.3333333333333333)
+    """
+    y, p, overlap = _soft_counts(y_true, probabilities)
+    union = np.sum(p) + np.sum(y) - overlap
+    if union == 0:
+        raise _undefined("IoU")
+    return overlap / union
+
+
+def soft_iou_grad(y_true, probabilities) -> np.ndarray:
+    """Gradient of :func:`soft_iou` w.r.t. the probabilities:
+    :math:`(y_i U - A (1 - y_i)) / U^2` with :math:`A = \\sum p y`, :math:`U = \\sum p + \\sum y - A`.
+
+    >>> soft_iou_grad([1, 0], [0.5, 0.5]).round(4)
+    array([ 0.6667, -0.2222])
+    """
+    y, p, overlap = _soft_counts(y_true, probabilities)
+    union = np.sum(p) + np.sum(y) - overlap
+    if union == 0:
+        raise _undefined("IoU")
+    return (y * union - overlap * (1 - y)) / union ** 2
+
+
+def soft_dice(y_true, probabilities) -> np.floating:
+    """Soft Dice in the form of V-Net, :math:`2\\sum p y / (\\sum p^2 + \\sum y^2)`. On hard
+    labels it equals F1; on probabilities the squares make it differ from :func:`soft_f1`.
+
+    >>> soft_dice([1, 0], [0.5, 0.5])
+    np.float64(0.6666666666666666)
+    """
+    y, p, overlap = _soft_counts(y_true, probabilities)
+    denominator = np.sum(p * p) + np.sum(y * y)
+    if denominator == 0:
+        raise _undefined("Dice")
+    return 2 * overlap / denominator
+
+
+def soft_dice_grad(y_true, probabilities) -> np.ndarray:
+    """Gradient of :func:`soft_dice` w.r.t. the probabilities:
+    :math:`2(y_i D - 2 A p_i) / D^2` with :math:`A = \\sum p y`, :math:`D = \\sum p^2 + \\sum y^2`.
+
+    >>> soft_dice_grad([1, 0], [0.5, 0.5]).round(4)
+    array([ 0.8889, -0.4444])
+    """
+    y, p, overlap = _soft_counts(y_true, probabilities)
+    denominator = np.sum(p * p) + np.sum(y * y)
+    if denominator == 0:
+        raise _undefined("Dice")
+    return 2 * (y * denominator - 2 * overlap * p) / denominator ** 2
