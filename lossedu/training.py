@@ -288,3 +288,107 @@ def constant_gradient(loss: str, y, **options) -> Callable[[np.ndarray], np.ndar
     _, grad_fn = reference_functions(loss)
     _, y = _samples(np.zeros_like(np.asarray(y, dtype=float)), y)
     return lambda p: np.array([np.sum(grad_fn(y, np.full_like(y, p[0]), **options))])
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """A logistic-regression model, ``probability = sigmoid(features @ weights + bias)``, and the
+    objective it was trained on, per step (``objective[t]`` before step t)."""
+
+    weights: np.ndarray
+    bias: float
+    objective: np.ndarray
+
+    def probabilities(self, features) -> np.ndarray:
+        from .score_function import sigmoid
+
+        features = as_real_array(features, "features").astype(np.float64)
+        if features.ndim != 2 or features.shape[1] != self.weights.size:
+            raise ValueError(f"features must have shape (n, {self.weights.size}), got {features.shape}")
+        return sigmoid(features @ self.weights + self.bias)
+
+    def predict(self, features, threshold: float = 0.5) -> np.ndarray:
+        """Hard 0/1 labels: 1 where the probability is at least ``threshold``."""
+        return (self.probabilities(features) >= threshold).astype(np.int64)
+
+
+CLASSIFIER_LOSSES = ("cross_entropy", "soft_f1", "soft_iou", "soft_dice")
+
+
+def _features_and_labels(features, labels):
+    from .metrics import as_labels
+
+    X = as_real_array(features, "features").astype(np.float64)
+    check_finite(X, "features")
+    y = as_labels(labels, "labels")
+    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
+        raise ValueError(f"features must have shape (n, d) and labels (n,), got {X.shape} and {y.shape}")
+    return X, y
+
+
+def _logit_gradient(loss: str, y: np.ndarray, z: np.ndarray) -> tuple[float, np.ndarray]:
+    """The objective and its gradient w.r.t. the logits z, from lossedu's analytic gradients."""
+    from . import metrics
+    from .score_function import sigmoid
+
+    p = sigmoid(z)
+    if loss == "cross_entropy":  # mean of softplus(z) - y z, written without overflow
+        value = np.mean(np.logaddexp(0.0, z) - y * z)
+        return float(value), (p - y) / y.size
+    score = getattr(metrics, loss)
+    grad = getattr(metrics, f"{loss}_grad")
+    # minimise 1 - score; dp/dz = p (1 - p) by the chain rule
+    return 1.0 - float(score(y, p)), -grad(y, p) * p * (1 - p)
+
+
+def fit_logistic(features, labels, *, loss: str = "cross_entropy", learning_rate: float = 0.5,
+                 steps: int = 500) -> Classifier:
+    """Train logistic regression from zero weights by gradient descent on ``loss``:
+    ``"cross_entropy"``, or ``1 - surrogate`` for ``"soft_f1"``, ``"soft_iou"``, ``"soft_dice"``
+    (analytic gradients from :mod:`lossedu.metrics`, chained through the sigmoid).
+
+    >>> model = fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1], steps=2000)
+    >>> model.predict([[0.0], [3.0]]).tolist()
+    [0, 1]
+    """
+    if loss not in CLASSIFIER_LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; use one of {CLASSIFIER_LOSSES}")
+    X, y = _features_and_labels(features, labels)
+    learning_rate = check_positive(learning_rate, "learning_rate")
+    steps = _check_steps(steps)
+    weights, bias, history = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(steps):
+        value, g = _logit_gradient(loss, y, X @ weights + bias)
+        history.append(value)
+        weights, bias = weights - learning_rate * (X.T @ g), bias - learning_rate * g.sum()
+    return Classifier(weights, float(bias), np.array(history))
+
+
+def fit_logistic_policy(features, labels, reward: Callable, *, rng: np.random.Generator,
+                        learning_rate: float = 0.5, steps: int = 300, samples: int = 32,
+                        baseline: str | None = "leave-one-out") -> Classifier:
+    """Train logistic regression as a stochastic policy to maximise the expected ``reward`` of
+    sampled labels, with the score-function estimator (gradient *ascent*, from zero weights).
+    ``objective[t]`` is the reward of the policy's most likely labels (probability at least
+    0.5) before step t.
+
+    >>> from lossedu import metrics
+    >>> model = fit_logistic_policy([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1], metrics.accuracy,
+    ...                             rng=np.random.default_rng(0), steps=200)
+    >>> model.predict([[0.0], [3.0]]).tolist()
+    [0, 1]
+    """
+    from .score_function import score_function_estimates, sigmoid
+
+    X, y = _features_and_labels(features, labels)
+    learning_rate = check_positive(learning_rate, "learning_rate")
+    steps = _check_steps(steps)
+    weights, bias, history = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(steps):
+        z = X @ weights + bias
+        estimates = score_function_estimates(reward, y, z, samples=samples, rng=rng,
+                                             baseline=baseline)
+        g = estimates.mean(axis=0)  # estimated gradient of the expected reward w.r.t. z
+        history.append(float(reward(y, (sigmoid(z) >= 0.5).astype(float))))
+        weights, bias = weights + learning_rate * (X.T @ g), bias + learning_rate * g.sum()
+    return Classifier(weights, float(bias), np.array(history))
