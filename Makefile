@@ -15,7 +15,7 @@ MATHJAX := _vendor/mathjax/tex-chtml.js
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test unit nbval notebooks bench clean
+.PHONY: setup book test unit nbval notebooks assignments bench clean
 
 setup: $(SETUP)
 
@@ -62,6 +62,10 @@ notebooks: $(SETUP)
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False \
 	  --Exporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
 	  notebooks/*.ipynb
+
+# Student versions (solutions replaced by stubs, outputs cleared) and instructor versions.
+assignments: $(SETUP)
+	$(BIN)/python -m lossedu.assign release --source notebooks --out _build/assignments
 
 bench: $(SETUP)
 	$(BIN)/python benchmarks/bench.py

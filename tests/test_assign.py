@@ -1,0 +1,211 @@
+"""Student and instructor versions, and the grader, including every kind of broken submission."""
+
+import csv
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from lossedu import assign
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def solution_lines(notebook) -> set[str]:
+    """Lines that belong only to solutions: in marked regions or whole solution cells, and
+    nowhere else in the source notebook."""
+    inside, elsewhere = set(), set()
+    for cell in notebook.cells:
+        lines = [line.strip() for line in cell.source.splitlines()]
+        if "solution" not in cell.metadata.get("tags", []):
+            elsewhere.update(lines)
+        elif cell.cell_type == "code" and assign.BEGIN in cell.source:
+            marked = False
+            for line in lines:
+                if line == assign.BEGIN:
+                    marked = True
+                elif line == assign.END:
+                    marked = False
+                elif marked:
+                    inside.add(line)
+                else:
+                    elsewhere.add(line)
+        else:
+            inside.update(lines)
+    return {line for line in inside - elsewhere if len(line) > 3}
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    out = tmp_path_factory.mktemp("assignments")
+    assign.release(ROOT / "notebooks", out)
+    return out
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_no_solution_line_survives_in_the_student_version(released, chapter):
+    source = nbformat.read(chapter, as_version=4)
+    secrets = solution_lines(source)
+    assert len(secrets) >= 5, "the chapter should have solutions to hide"
+    student = nbformat.read(released / "student" / chapter.name, as_version=4)
+    student_lines = {line.strip() for cell in student.cells for line in cell.source.splitlines()}
+    student_lines |= {line.strip() for cell in student.cells for output in cell.get("outputs", [])
+                      for line in json.dumps(output).split("\\n")}
+    assert sorted(secrets & student_lines) == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_student_version_has_stubs_no_outputs_and_nbgrader_metadata(released, chapter):
+    student = nbformat.read(released / "student" / chapter.name, as_version=4)
+    source = nbformat.read(chapter, as_version=4)
+    assert len(student.cells) == len(source.cells)  # every prompt and check cell kept
+    for original, cell in zip(source.cells, student.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+        if "solution" in cell.metadata.get("tags", []):
+            assert "YOUR CODE HERE" in cell.source or cell.source == assign.MARKDOWN_STUB
+            assert cell.metadata["nbgrader"]["solution"] is True
+        elif "check" in cell.metadata.get("tags", []):
+            assert cell.source == original.source
+            assert cell.metadata["nbgrader"]["grade"] is True
+        else:
+            assert cell.source == original.source
+    nbformat.validate(student)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_instructor_version_keeps_sources_and_outputs(released, chapter):
+    instructor = nbformat.read(released / "instructor" / chapter.name, as_version=4)
+    source = nbformat.read(chapter, as_version=4)
+    assert [c.source for c in instructor.cells] == [c.source for c in source.cells]
+    assert [c.get("outputs") for c in instructor.cells] == [c.get("outputs") for c in source.cells]
+
+
+def test_strip_solution_keeps_the_prompt_and_needs_closed_markers():
+    source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\nprint(f(1))"
+    assert assign.strip_solution(source) == ("def f(x):\n    # YOUR CODE HERE\n"
+                                             "    raise NotImplementedError()\nprint(f(1))")
+    assert assign.strip_solution("x = 42") == assign.CODE_STUB
+    with pytest.raises(ValueError, match="without"):
+        assign.strip_solution("### BEGIN SOLUTION\nx = 1")
+
+
+# The grader on a small fixture notebook (fast kernels), one student per kind of submission.
+
+GOOD = ("def my_mae_grad(y_true, y_pred):\n    ### BEGIN SOLUTION\n"
+        "    r = np.asarray(y_pred, float) - np.asarray(y_true, float)\n"
+        "    return np.sign(r) / r.size\n    ### END SOLUTION")
+CHECK = "check.exercise_2_1(my_mae_grad)"
+
+
+def fixture_notebook(solution=GOOD, check=CHECK, extra=None):
+    cells = [new_code_cell("import numpy as np\nfrom lossedu import check"),
+             new_markdown_cell("### Exercise 2.1 (code)\nWrite my_mae_grad.")]
+    solution_cell = new_code_cell(solution)
+    solution_cell.metadata.update(tags=["solution"], lossedu={"exercise": "2.1"})
+    cells.append(solution_cell)
+    if extra:
+        cells.append(new_code_cell(extra))
+    if check is not None:
+        check_cell = new_code_cell(check)
+        check_cell.metadata.update(tags=["check"], lossedu={"exercise": "2.1"})
+        cells.append(check_cell)
+    notebook = new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+SUBMISSIONS = {
+    "good": fixture_notebook(),
+    "untouched": assign.student_version(fixture_notebook()),
+    "syntax_error": fixture_notebook(solution="def my_mae_grad(y_true, y_pred)\n    return 0"),
+    "raises": fixture_notebook(solution="def my_mae_grad(y_true, y_pred):\n    return 1 / 0"),
+    "slow_cell": fixture_notebook(solution="while True:\n    pass"),
+    "slow_function": fixture_notebook(solution="def my_mae_grad(y_true, y_pred):\n    while True:\n        pass"),
+    "deleted_check": fixture_notebook(check=None),
+    "edited_check": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
+                                     check='print("Exercise 2.1: passed")'),
+    "tampering": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
+                                  extra="check.grade = lambda *a: None\n"
+                                        "check.exercise_2_1 = lambda f: 'passed'"),
+}
+BROKEN_FILES = {"invalid_json": "{ this is not json", "empty_file": ""}
+EXPECTED = {
+    "good": (1, "all hidden cases pass"),
+    "untouched": (0, "not implemented yet"),
+    "syntax_error": (0, "SyntaxError"),
+    "raises": (0, "ZeroDivisionError"),
+    "slow_cell": (0, "timed out"),
+    "slow_function": (0, "timed out"),
+    "deleted_check": (0, "check cell of this exercise was deleted"),
+    "edited_check": (0, "check cell of this exercise was edited"),
+    "tampering": (0, "wrong shape"),
+    "invalid_json": (0, "not a valid notebook"),
+    "empty_file": (0, "not a valid notebook"),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grading")
+    source = root / "source"
+    source.mkdir()
+    nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
+    submissions = root / "submissions"
+    for student, notebook in SUBMISSIONS.items():
+        (submissions / student).mkdir(parents=True)
+        nbformat.write(notebook, submissions / student / "90_fixture.ipynb")
+    for student, text in BROKEN_FILES.items():
+        (submissions / student).mkdir(parents=True)
+        (submissions / student / "90_fixture.ipynb").write_text(text)
+    (submissions / "good" / "notes.txt").write_text("not a notebook")
+    rows = assign.grade(submissions, source, root / "out", timeout=8)
+    return root / "out", rows
+
+
+@pytest.mark.parametrize("student", EXPECTED)
+def test_every_kind_of_submission_gets_a_row_with_points_and_a_reason(graded, student):
+    _, rows = graded
+    mine = [row for row in rows if row.student == student and row.exercise == "2.1"]
+    assert len(mine) == 1
+    points, words = EXPECTED[student]
+    assert mine[0].points == points
+    assert words in mine[0].feedback
+
+
+def test_gradebook_and_feedback_files(graded):
+    out, rows = graded
+    with open(out / "gradebook.csv") as handle:
+        table = list(csv.DictReader(handle))
+    assert set(table[0]) == {"student", "notebook", "exercise", "points", "max_points", "feedback"}
+    assert len(table) == len(rows) == len(EXPECTED) + 1  # + the stray file
+    stray = [row for row in table if row["notebook"] == "notes.txt"]
+    assert stray[0]["points"] == "0" and "not one of the assignment" in stray[0]["feedback"]
+    good = (out / "feedback" / "good.txt").read_text()
+    assert good.startswith("Feedback for good: 1 of 1 points")
+    assert "Not implemented yet" in (out / "feedback" / "untouched.txt").read_text()
+
+
+def test_grading_needs_student_folders(tmp_path):
+    with pytest.raises(ValueError, match="no student folders"):
+        assign.grade(tmp_path, ROOT / "notebooks", tmp_path / "out")
+    with pytest.raises(ValueError, match="workers"):
+        assign.check_workers(0)
+
+
+def test_instructor_versions_score_full_marks_and_untouched_student_versions_zero(released, tmp_path):
+    submissions = tmp_path / "submissions"
+    for student, version in (("instructor", "instructor"), ("untouched", "student")):
+        (submissions / student).mkdir(parents=True)
+        for chapter in CHAPTERS:
+            (submissions / student / chapter.name).write_bytes(
+                (released / version / chapter.name).read_bytes())
+    rows = assign.grade(submissions, ROOT / "notebooks", tmp_path / "out", timeout=300)
+    instructor = [row for row in rows if row.student == "instructor"]
+    untouched = [row for row in rows if row.student == "untouched"]
+    assert len(instructor) == len(untouched) >= 7
+    assert all(row.points == row.max_points == 1 for row in instructor), instructor
+    assert all(row.points == 0 for row in untouched), untouched
