@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SETUP := $(VENV)/.setup-done
+CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(wildcard notebooks/*.ipynb)
 # MathJax is served from the book itself (_vendor/ becomes _static/), so equations render with no network.
@@ -15,7 +16,7 @@ MATHJAX := _vendor/mathjax/tex-chtml.js
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test unit nbval notebooks assignments bench clean
+.PHONY: setup book test unit nbval browser notebooks assignments bench clean
 
 setup: $(SETUP)
 
@@ -30,9 +31,9 @@ $(SETUP): requirements.txt pyproject.toml
 # The book is built from the notebooks' stored outputs (nothing is executed), warnings are errors.
 book: _build/html/.built
 
-# A fresh Sphinx environment each time, so a warning can't hide in a cached page.
+# A fresh build each time, so neither a warning nor a stale page can hide in a cached one.
 _build/html/.built: $(SETUP) $(MATHJAX) $(BOOK_SOURCES)
-	rm -rf _build/.doctrees
+	rm -rf _build/.doctrees _build/html
 	$(BIN)/jupyter-book build . --all --builder html -W -n --keep-going
 	touch $@
 
@@ -46,11 +47,20 @@ $(MATHJAX):
 	  ../LICENSE ../../../../_vendor/mathjax/
 	rm -rf _build/mathjax-download
 
-# Unit tests, every notebook under strict nbval, and a strict book build.
-test: unit nbval book
+# Unit tests, every notebook under strict nbval, a strict book build, and every page of the book
+# in a real browser with the network cut off.
+test: unit nbval book browser
 
 unit: $(SETUP)
-	$(BIN)/python -m pytest -q --doctest-modules lossedu tests
+	$(BIN)/python -m pytest -q --doctest-modules lossedu tests --ignore=tests/browser
+
+# Debian's Chromium (not a browser that a test tool downloads); installing it needs root.
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM), or run make CHROMIUM=/path/to/chromium"; exit 1; }
+	apt-get update -qq && apt-get install -y -qq chromium
+
+browser: $(SETUP) $(CHROMIUM) book
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/browser
 
 nbval: $(SETUP)
 	$(BIN)/python -m pytest -q $(NBVAL) notebooks
@@ -58,6 +68,7 @@ nbval: $(SETUP)
 # Re-execute every notebook in place (run this after changing lossedu or a notebook). Streams are
 # merged, so how the kernel happened to split printed text does not show up as a change.
 notebooks: $(SETUP)
+	$(BIN)/python -m lossedu.publish colab-cells --notebooks notebooks --config _config.yml
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False \
 	  --Exporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \

@@ -46,10 +46,11 @@ def test_stored_executed_in_order_without_errors_or_stderr(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_prints_the_versions(path):
-    first = code_cells(load(path))[0]
-    assert "versions_line()" in first.source
-    assert "default_rng(" in first.source, "set the chapter's seed in its first cell"
+def test_colab_cell_first_then_versions_and_seed(path):
+    colab, setup = code_cells(load(path))[:2]
+    assert "colab-install" in colab.metadata.get("tags", []) and colab.outputs == []
+    assert "versions_line()" in setup.source
+    assert "default_rng(" in setup.source, "set the chapter's seed in its setup cell"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

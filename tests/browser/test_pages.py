@@ -1,0 +1,147 @@
+"""Every page of the built book in a real browser (headless Chromium), with the network cut off.
+
+Run after `make book` (`make browser` does both). Only requests to the local server are allowed;
+any other request is blocked and reported, so a page that needs the internet fails here.
+"""
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
+               if not p.relative_to(HTML).as_posix().startswith(("_", "genindex", "search")))
+PAGE_WEIGHT_LIMIT = 1.5 * 1024 * 1024
+
+if not HTML.joinpath("index.html").exists():
+    raise RuntimeError("build the book first: make book")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+def visit(browser, server, page_path):
+    """Open one page with only the local server reachable; return the page and what went wrong."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    problems = {"console": [], "failed": [], "blocked": []}
+
+    def route(route_request):
+        if route_request.request.url.startswith(server):
+            route_request.continue_()
+        else:
+            problems["blocked"].append(route_request.request.url)
+            route_request.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: problems["failed"].append(r.url)
+            if r.url.startswith(server) else None)
+    page.on("response", lambda r: problems["failed"].append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.goto(server + page_path, wait_until="networkidle")
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    return context, page, problems
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_works_offline(browser, server, page_path):
+    context, page, problems = visit(browser, server, page_path)
+    try:
+        assert problems["blocked"] == [], "requests that need the internet"
+        assert problems["failed"] == []
+        assert problems["console"] == []
+        broken_images = page.evaluate(
+            "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+            ".map(i => i.src)")
+        assert broken_images == []
+        unrendered = page.evaluate(
+            "() => [...document.querySelectorAll('.math')]"
+            ".filter(e => !e.querySelector('mjx-container') && e.tagName !== 'MJX-CONTAINER')"
+            ".map(e => e.textContent.slice(0, 60))")
+        assert unrendered == [], "equations MathJax did not render"
+        assert page.evaluate("() => document.querySelectorAll('mjx-merror').length") == 0
+        text = page.evaluate("() => document.querySelector('main').innerText")
+        assert "$$" not in text and "\\frac" not in text
+        missing_alt = page.evaluate(
+            "() => [...document.querySelectorAll('main img')].filter(i => !i.alt.trim())"
+            ".map(i => i.src)")
+        assert missing_alt == [], "images without alt text"
+        levels = page.evaluate(
+            "() => [...document.querySelectorAll('main article h1, main article h2, "
+            "main article h3, main article h4, main article h5, main article h6')]"
+            ".map(h => Number(h.tagName[1]))")
+        assert levels and levels[0] == 1
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"heading levels skip: {levels}"
+        if page_path == "book/intro.html" or page_path.startswith("notebooks/"):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / (Path(page_path).stem + ".png")), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_internal_links_resolve(page_path):
+    source = (HTML / page_path).read_text()
+    for href in re.findall(r'href="([^"]+)"', source):
+        if href.startswith(("http:", "https:", "mailto:", "javascript:")):
+            continue
+        target = urlparse(urljoin("http://book/" + page_path, href))
+        path = HTML / unquote(target.path.lstrip("/"))
+        if target.path.endswith("/"):
+            path = path / "index.html"
+        assert path.exists(), f"{page_path} links to missing {href}"
+        if target.fragment and path.suffix == ".html":
+            assert f'id="{unquote(target.fragment)}"' in path.read_text(), \
+                f"{page_path} links to missing anchor {href}"
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_weight_with_images_is_under_the_limit(page_path):
+    source = (HTML / page_path).read_text()
+    total = len(source.encode())
+    for src in set(re.findall(r'<img[^>]+src="([^"]+)"', source)):
+        total += (HTML / page_path).parent.joinpath(unquote(src)).resolve().stat().st_size
+    assert total < PAGE_WEIGHT_LIMIT, f"{page_path}: {total / 1024 / 1024:.2f} MB"
+
+
+def test_screenshots_exist_for_the_intro_and_every_chapter():
+    chapters = [Path(p).stem for p in PAGES if p.startswith("notebooks/")]
+    assert len(chapters) >= 6
+    for name in ["intro", *chapters]:
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000

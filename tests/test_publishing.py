@@ -1,0 +1,96 @@
+"""Publishing: the repository named once, the Colab install cell, and the Binder environment."""
+
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lossedu import publish
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+URL, BRANCH = publish.repository(ROOT / "_config.yml")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_starts_with_the_colab_cell_for_the_configured_repository(path):
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.source == publish.colab_cell_source(URL, BRANCH), \
+        "run `make notebooks` after changing repository in _config.yml"
+    assert {"colab-install", "remove-cell"} <= set(first.metadata["tags"])
+
+
+class FakeIPython:
+    def __init__(self):
+        self.calls = []
+
+    def run_line_magic(self, name, line):
+        self.calls.append((name, line))
+
+
+def run_cell(source):
+    shell = FakeIPython()
+    exec(compile(source, "colab-cell", "exec"), {"get_ipython": lambda: shell})
+    return shell.calls
+
+
+def test_the_colab_cell_does_nothing_outside_colab():
+    assert "google.colab" not in sys.modules
+    assert run_cell(publish.colab_cell_source(URL, BRANCH)) == []
+
+
+def test_the_colab_cell_installs_lossedu_from_the_repository_in_colab(monkeypatch):
+    google = types.ModuleType("google")
+    colab = types.ModuleType("google.colab")
+    google.colab = colab
+    monkeypatch.setitem(sys.modules, "google", google)
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    calls = run_cell(publish.colab_cell_source(URL, BRANCH))
+    assert calls == [("pip", f"install --quiet 'lossedu @ git+{URL}@{BRANCH}'")]
+    assert "torch" not in calls[0][1] and "tensorflow" not in calls[0][1]
+
+
+def test_sync_writes_the_cell_once_and_follows_the_config(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]),
+                   notebooks / "01_a.ipynb")
+    config = tmp_path / "_config.yml"
+    config.write_text("repository:\n  url: https://github.com/someone/fork\n  branch: dev\n")
+    assert publish.sync_colab_cells(notebooks, config) == [notebooks / "01_a.ipynb"]
+    assert publish.sync_colab_cells(notebooks, config) == []  # nothing twice
+    cells = nbformat.read(notebooks / "01_a.ipynb", as_version=4).cells
+    assert len(cells) == 2 and cells[1].source == "x = 1"
+    assert "git+https://github.com/someone/fork@dev" in cells[0].source
+
+
+def test_the_config_must_name_a_github_repository(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: x\n")
+    with pytest.raises(ValueError, match="repository.url"):
+        publish.repository(config)
+
+
+def requirement_pins(path):
+    pins = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            pins[name] = version
+    return pins
+
+
+def test_binder_uses_cpu_only_torch_and_the_course_versions():
+    binder = requirement_pins(ROOT / "binder" / "requirements.txt")
+    top = requirement_pins(ROOT / "requirements.txt")
+    text = (ROOT / "binder" / "requirements.txt").read_text()
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text
+    assert binder["torch"] == top["torch"] + "+cpu"
+    for name in ("tensorflow-cpu", "jax[cpu]", "numpy", "matplotlib"):
+        assert binder[name] == top[name], name
+    assert "-e ." in text.splitlines()
+    assert "download.pytorch.org" not in (ROOT / "requirements.txt").read_text()
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
