@@ -131,6 +131,18 @@ def _check_steps(steps) -> int:
     return int(steps)
 
 
+def _samples(x, y, dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """Validated 1-D samples x and y of one length, as ``dtype``."""
+    x = as_real_array(x, "x").astype(dtype)
+    y = as_real_array(y, "y").astype(dtype)
+    check_same_shape(x, y)
+    if x.ndim != 1:
+        raise ValueError(f"x and y must be 1-D arrays of samples, got shape {x.shape}")
+    check_finite(x, "x")
+    check_finite(y, "y")
+    return x, y
+
+
 def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0.0,
              learning_rate: float = 0.1, steps: int = 100, subgradient: float = 0.0,
              **parameters) -> History:
@@ -158,13 +170,7 @@ def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0
             raise TypeError(f"parameters {sorted(parameters)} apply to named losses only")
     else:
         parameters = loss_parameters(loss, parameters)
-    x = as_real_array(x, "x").astype(np.float32)
-    y = as_real_array(y, "y").astype(np.float32)
-    check_same_shape(x, y)
-    if x.ndim != 1:
-        raise ValueError(f"x and y must be 1-D arrays of samples, got shape {x.shape}")
-    check_finite(x, "x")
-    check_finite(y, "y")
+    x, y = _samples(x, y, np.float32)
     with np.errstate(over="ignore"):
         weight = np.float32(check_real_number(weight, "weight"))
         bias = np.float32(check_real_number(bias, "bias"))
@@ -246,17 +252,6 @@ def loss_surface(loss: Callable, x, y, weights, biases, **options) -> np.ndarray
     predictions = weights[np.newaxis, :, np.newaxis] * x + biases[:, np.newaxis, np.newaxis]
     targets = np.broadcast_to(y, predictions.shape)
     return loss(targets, predictions, reduction="none", **options).mean(axis=-1)
-
-
-def _samples(x, y) -> tuple[np.ndarray, np.ndarray]:
-    x = as_real_array(x, "x").astype(np.float64)
-    y = as_real_array(y, "y").astype(np.float64)
-    check_same_shape(x, y)
-    if x.ndim != 1:
-        raise ValueError(f"x and y must be 1-D arrays of samples, got shape {x.shape}")
-    check_finite(x, "x")
-    check_finite(y, "y")
-    return x, y
 
 
 def line_gradient(loss: str, x, y, **options) -> Callable[[np.ndarray], np.ndarray]:
