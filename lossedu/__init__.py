@@ -6,13 +6,14 @@ Importing lossedu imports NumPy only; frameworks are imported when a function ne
 plotting lives in :mod:`lossedu.plotting` (imports matplotlib).
 
 >>> import lossedu
->>> lossedu.mae([1.5, 0.2, 3.9], [1.2, 0.5, 3.2]).round(4)
-np.float64(0.4333)
+>>> print(lossedu.mae([1.5, 0.2, 3.9], [1.2, 0.5, 3.2]).round(4))
+0.4333
 >>> lossedu.mae_grad([1.5, 0.2, 3.9], [1.2, 0.5, 3.2]).round(4)
 array([-0.3333,  0.3333, -0.3333])
 """
 
-from .frameworks import builtin_loss_and_grad, framework_versions, import_tensorflow, versions_line
+from .frameworks import (builtin_loss_and_grad, framework_versions, import_tensorflow, jax_x64,
+                         versions_line)
 from .gradients import (huber_grad, jacobian, log_cosh_grad, mae_grad, mse_grad,
                         pseudo_huber_grad, smooth_l1_grad)
 from .losses import huber, log_cosh, mae, mse, pseudo_huber, smooth_l1
@@ -26,4 +27,5 @@ __all__ = [
     "jacobian",
     "numerical_grad", "check_gradient", "GradientCheck",
     "builtin_loss_and_grad", "framework_versions", "versions_line", "import_tensorflow",
+    "jax_x64",
 ]

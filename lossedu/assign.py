@@ -28,10 +28,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-from nbconvert.preprocessors import ClearOutputPreprocessor, Preprocessor
-
 from .check import EXERCISES
+from .extras import require
+
+nbformat = require("assign", "nbformat", __name__)
+require("assign", "nbclient", __name__)
+_preprocessors = require("assign", "nbconvert.preprocessors", __name__)
+ClearOutputPreprocessor, Preprocessor = _preprocessors.ClearOutputPreprocessor, _preprocessors.Preprocessor
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"

@@ -41,6 +41,28 @@ def import_tensorflow():
     return tf
 
 
+def jax_x64(enabled: bool = True):
+    """A context manager in which JAX computes in 64 bits (``enabled=True``) or 32 bits.
+
+    JAX 0.8 added ``jax.enable_x64`` and deprecated ``jax.experimental.enable_x64``, which later
+    releases removed; Colab's JAX has only the old name, the pinned JAX only the new one. This
+    uses whichever the installed JAX has.
+
+    >>> import jax.numpy as jnp
+    >>> with jax_x64():
+    ...     jnp.asarray(1.0).dtype
+    dtype('float64')
+    """
+    if not isinstance(enabled, (bool, np.bool_)):
+        raise TypeError(f"enabled must be True or False, got {enabled!r}")
+    import jax
+
+    enable = getattr(jax, "enable_x64", None)
+    if enable is None:
+        from jax.experimental import enable_x64 as enable
+    return enable(bool(enabled))
+
+
 @lru_cache(maxsize=None)
 def _distribution_version(module_name: str) -> str | None:
     from importlib import metadata
@@ -186,7 +208,7 @@ def _jax_loss_and_grad(loss, y_true, y_pred, reduction, parameters):
     def total(prediction):
         return reduce(elementwise(prediction - y_true))
 
-    with jax.enable_x64(y_pred.dtype == np.float64):
+    with jax_x64(y_pred.dtype == np.float64):
         value, grad = jax.value_and_grad(total)(y_pred)
         if reduction == "none":
             value = elementwise(y_pred - y_true)

@@ -9,8 +9,9 @@ Every loss takes ``(y_true, y_pred)`` of the same shape and a ``reduction``:
 Results have y_pred's floating dtype (integer inputs give float64). Reduced losses are NumPy
 scalars, so ``mae(...).dtype`` tells you the precision it was computed in.
 
->>> mae([1.5, 0.2], [1.2, 0.5])
-np.float64(0.30000000000000004)
+>>> loss = mae([1.5, 0.2], [1.2, 0.5])
+>>> print(loss, loss.dtype)
+0.30000000000000004 float64
 >>> mse([1.0, 2.0], [3.0, 2.0], reduction="none")
 array([4., 0.])
 
@@ -28,8 +29,9 @@ from .validation import check_positive, check_reduction, check_result_finite, pr
 def reduce_elementwise(elementwise: np.ndarray, reduction: str, dtype: np.dtype):
     """Apply ``reduction`` to an elementwise loss and return it in ``dtype``.
 
-    >>> reduce_elementwise(np.array([1.0, 3.0]), "mean", np.dtype(np.float32))
-    np.float32(2.0)
+    >>> mean = reduce_elementwise(np.array([1.0, 3.0]), "mean", np.dtype(np.float32))
+    >>> print(mean, mean.dtype)
+    2.0 float32
     """
     with np.errstate(over="ignore"):  # overflow is reported below, with the dtype named
         if reduction == "none":
@@ -46,8 +48,8 @@ def reduce_elementwise(elementwise: np.ndarray, reduction: str, dtype: np.dtype)
 def mae(y_true, y_pred, *, reduction: str = "mean"):
     r"""Mean absolute error, :math:`\frac{1}{N}\sum_i |\hat y_i - y_i|` for ``reduction="mean"``.
 
-    >>> mae([[1.5], [0.2], [3.9]], [[1.2], [0.5], [3.2]], reduction="sum").round(6)
-    np.float64(1.3)
+    >>> print(mae([[1.5], [0.2], [3.9]], [[1.2], [0.5], [3.2]], reduction="sum").round(6))
+    1.3
     """
     reduction = check_reduction(reduction)
     _, y_pred, residual = prepare_pair(y_true, y_pred)
@@ -57,8 +59,8 @@ def mae(y_true, y_pred, *, reduction: str = "mean"):
 def mse(y_true, y_pred, *, reduction: str = "mean"):
     r"""Mean squared error, :math:`\frac{1}{N}\sum_i (\hat y_i - y_i)^2` for ``reduction="mean"``.
 
-    >>> mse([0.0, 0.0], [1.0, 3.0])
-    np.float64(5.0)
+    >>> print(mse([0.0, 0.0], [1.0, 3.0]))
+    5.0
     """
     reduction = check_reduction(reduction)
     _, y_pred, residual = prepare_pair(y_true, y_pred)
@@ -112,8 +114,8 @@ def pseudo_huber(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean")
     Computed as :math:`\delta^2 t^2 / (\sqrt{1 + t^2} + 1)` with :math:`t = r / \delta`, which
     has no cancellation for small residuals and no overflow for large ones.
 
-    >>> pseudo_huber([0.0], [1.0]).round(6)
-    np.float64(0.414214)
+    >>> print(pseudo_huber([0.0], [1.0]).round(6))
+    0.414214
     """
     reduction = check_reduction(reduction)
     delta = check_positive(delta, "delta")

@@ -118,8 +118,8 @@ def _undefined(metric: str):
 def soft_f1(y_true, probabilities) -> np.floating:
     """Soft F1, :math:`2\\sum p y / (\\sum p + \\sum y)`: F1 with probabilities as soft decisions.
 
-    >>> soft_f1([1, 0], [1.0, 0.0])
-    np.float64(1.0)
+    >>> print(soft_f1([1, 0], [1.0, 0.0]))
+    1.0
     """
     y, p, overlap = _soft_counts(y_true, probabilities)
     denominator = np.sum(p) + np.sum(y)
@@ -145,8 +145,8 @@ def soft_f1_grad(y_true, probabilities) -> np.ndarray:
 def soft_iou(y_true, probabilities) -> np.floating:
     """Soft IoU (Jaccard), :math:`\\sum p y / (\\sum p + \\sum y - \\sum p y)`.
 
-    >>> soft_iou([1, 0], [0.5, 0.5])
-    np.float64(0.3333333333333333)
+    >>> print(soft_iou([1, 0], [0.5, 0.5]))
+    0.3333333333333333
     """
     y, p, overlap = _soft_counts(y_true, probabilities)
     union = np.sum(p) + np.sum(y) - overlap
@@ -173,8 +173,8 @@ def soft_dice(y_true, probabilities) -> np.floating:
     """Soft Dice in the form of V-Net, :math:`2\\sum p y / (\\sum p^2 + \\sum y^2)`. On hard
     labels it equals F1; on probabilities the squares make it differ from :func:`soft_f1`.
 
-    >>> soft_dice([1, 0], [0.5, 0.5])
-    np.float64(0.6666666666666666)
+    >>> print(soft_dice([1, 0], [0.5, 0.5]))
+    0.6666666666666666
     """
     y, p, overlap = _soft_counts(y_true, probabilities)
     denominator = np.sum(p * p) + np.sum(y * y)

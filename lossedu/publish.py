@@ -17,15 +17,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import nbformat
+from .extras import require
+
+nbformat = require("publish", "nbformat", __name__)
 
 COLAB_TAG = "colab-install"
 
 
 def repository(config: Path) -> tuple[str, str]:
     """The repository URL and branch from a Jupyter Book ``_config.yml``."""
-    import yaml
-
+    yaml = require("publish", "yaml", __name__)
     settings = yaml.safe_load(Path(config).read_text())
     repo = (settings or {}).get("repository") or {}
     url, branch = repo.get("url"), repo.get("branch", "main")
@@ -53,21 +54,25 @@ def colab_cell(url: str, branch: str):
     """The Colab install cell, tagged so that the book removes it."""
     cell = nbformat.v4.new_code_cell(colab_cell_source(url, branch))
     cell.metadata["tags"] = [COLAB_TAG, "remove-cell"]
+    # read by the environment test legs: in Colab this cell prints pip's note, nowhere else
+    cell.metadata["lossedu"] = {"version_dependent": "runs only in Colab, where it installs lossedu"}
     cell.id = "colab-install"
     return cell
 
 
-def sync_colab_cells(notebooks: Path, config: Path) -> list[Path]:
-    """Make the first cell of every notebook in ``notebooks`` the Colab install cell for the
-    repository in ``config``; returns the notebooks that changed."""
+def sync_colab_cells(folders, config: Path) -> list[Path]:
+    """Make the first cell of every notebook in ``folders`` (one folder or several) the Colab
+    install cell for the repository in ``config``; returns the notebooks that changed."""
     url, branch = repository(config)
+    folders = [folders] if isinstance(folders, (str, Path)) else list(folders)
     changed = []
-    for path in sorted(Path(notebooks).glob("*.ipynb")):
+    for path in sorted(p for folder in folders for p in Path(folder).glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         cells = [c for c in notebook.cells if COLAB_TAG not in c.metadata.get("tags", [])]
         wanted = colab_cell(url, branch)
         old = [c for c in notebook.cells if COLAB_TAG in c.metadata.get("tags", [])]
-        if len(old) == 1 and notebook.cells[0] is old[0] and old[0].source == wanted.source:
+        if (len(old) == 1 and notebook.cells[0] is old[0] and old[0].source == wanted.source
+                and old[0].metadata == wanted.metadata):
             continue
         if old:  # keep the executed state of an unchanged cell shape: outputs stay empty
             wanted.execution_count = old[0].get("execution_count")
@@ -81,10 +86,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lossedu.publish")
     commands = parser.add_subparsers(dest="command", required=True)
     cells = commands.add_parser("colab-cells", help="write the Colab install cell into every notebook")
-    cells.add_argument("--notebooks", default="notebooks")
+    cells.add_argument("--notebooks", nargs="+", default=["notebooks"],
+                       help="folders whose notebooks get the cell")
     cells.add_argument("--config", default="_config.yml")
     args = parser.parse_args(argv)
-    changed = sync_colab_cells(Path(args.notebooks), Path(args.config))
+    changed = sync_colab_cells(args.notebooks, Path(args.config))
     print(f"updated {len(changed)} notebook(s)" + "".join(f"\n  {p}" for p in changed))
 
 

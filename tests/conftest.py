@@ -1,7 +1,9 @@
 """Test configuration shared by all test modules."""
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 # In CI, hypothesis draws the same examples on every run, so a submission's result does not
@@ -9,3 +11,41 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+SOURCE = Path(__file__).resolve().parent.parent / "lossedu"
+
+# The environment legs (tests/environments/legs.py) test lossedu as pip installed it, never the
+# source tree beside the tests.
+if os.environ.get("LOSSEDU_INSTALLED_ONLY"):
+    import lossedu
+
+    if Path(lossedu.__file__).resolve().parent == SOURCE:
+        raise RuntimeError(f"lossedu was imported from the source tree ({SOURCE}), "
+                           f"not from the installed package")
+
+# What needs torch, TensorFlow, JAX or lossedu's extras (nbformat, ...) throughout: these test
+# modules, and the doctests of these lossedu modules. They carry the needs_frameworks marker;
+# single tests elsewhere carry it themselves. The lowest-versions leg (LOSSEDU_NUMPY_ONLY=1), whose
+# environment has NumPy and matplotlib only, does not collect them.
+FRAMEWORK_TESTS = {"test_assign.py", "test_atlas.py", "test_check.py", "test_environments.py",
+                   "test_frameworks.py", "test_notebooks.py", "test_publishing.py",
+                   "test_training.py"}
+FRAMEWORK_MODULES = {"assign.py", "check.py", "frameworks.py", "publish.py", "training.py"}
+NUMPY_ONLY = bool(os.environ.get("LOSSEDU_NUMPY_ONLY"))
+
+
+def _needs_frameworks(path: Path) -> bool:
+    return (path.name in FRAMEWORK_TESTS and path.parent.name == "tests"
+            or path.name in FRAMEWORK_MODULES and path.parent.name == "lossedu")
+
+
+def pytest_ignore_collect(collection_path: Path, config):
+    if NUMPY_ONLY and _needs_frameworks(collection_path):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _needs_frameworks(item.path):
+            item.add_marker(pytest.mark.needs_frameworks)

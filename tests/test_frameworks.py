@@ -179,3 +179,29 @@ def test_tensorflow_import_writes_nothing_to_stderr():
     code = "import lossedu; tf = lossedu.import_tensorflow(); tf.abs(tf.constant([0.0]))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stderr == ""
+
+
+def test_jax_x64_switches_precision_both_ways():
+    import jax.numpy as jnp
+
+    with lossedu.jax_x64():
+        assert jnp.asarray(1.0).dtype == np.float64
+    with lossedu.jax_x64(False):
+        assert jnp.asarray(1.0).dtype == np.float32
+    with pytest.raises(TypeError, match="True or False"):
+        lossedu.jax_x64("yes")
+
+
+def test_jax_x64_uses_the_old_name_where_jax_has_only_that(monkeypatch):
+    # Colab's JAX (0.7) has jax.experimental.enable_x64 and no jax.enable_x64
+    import types
+
+    import jax
+
+    calls = []
+    monkeypatch.delattr(jax, "enable_x64", raising=False)
+    old_home = types.ModuleType("jax.experimental")
+    old_home.enable_x64 = lambda value: calls.append(value) or "context"
+    monkeypatch.setitem(sys.modules, "jax.experimental", old_home)
+    monkeypatch.setattr(jax, "experimental", old_home, raising=False)
+    assert lossedu.jax_x64(False) == "context" and calls == [False]

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -51,9 +50,12 @@ def test_soft_metrics_equal_the_hard_ones_on_hard_inputs(name, data):
     assert float(soft(y, pred.astype(float))) == pytest.approx(hard(y, pred))
 
 
+@pytest.mark.needs_frameworks
 @pytest.mark.parametrize("name", SOFT)
 @given(data=st.data())
 def test_soft_gradients_match_torch_autograd(name, data):
+    import torch
+
     soft, grad, _ = SOFT[name]
     y = data.draw(binary)
     p = data.draw(hnp.arrays(np.float64, y.shape, elements=st.floats(0.01, 0.99)))

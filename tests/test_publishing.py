@@ -1,5 +1,7 @@
 """Publishing: the repository named once, the Colab install cell, and the Binder environment."""
 
+import re
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -94,3 +96,62 @@ def test_binder_uses_cpu_only_torch_and_the_course_versions():
     assert "-e ." in text.splitlines()
     assert "download.pytorch.org" not in (ROOT / "requirements.txt").read_text()
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_the_colab_cell_declares_why_its_output_differs_in_colab():
+    # the environment legs accept its output (pip's note) only because it says so
+    cell = publish.colab_cell(URL, BRANCH)
+    assert "only in Colab" in cell.metadata["lossedu"]["version_dependent"]
+
+
+def test_sync_covers_several_folders_and_rewrites_a_cell_whose_metadata_changed(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("repository:\n  url: https://github.com/someone/fork\n  branch: dev\n")
+    for folder in ("notebooks", "book"):
+        (tmp_path / folder).mkdir()
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]),
+                       tmp_path / folder / "a.ipynb")
+    folders = [tmp_path / "notebooks", tmp_path / "book"]
+    assert len(publish.sync_colab_cells(folders, config)) == 2
+    path = tmp_path / "book" / "a.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    del notebook.cells[0].metadata["lossedu"]
+    nbformat.write(notebook, path)
+    assert publish.sync_colab_cells(folders, config) == [path]
+
+
+def test_every_notebook_with_launch_buttons_gets_the_colab_cell():
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        first = nbformat.read(path, as_version=4).cells[0]
+        assert first.source == publish.colab_cell_source(URL, BRANCH), path.name
+
+
+BOOK_ONLY = re.compile(r"^\s*(?:import|from)\s+(myst_nb|myst_parser|jupyter_book|sphinx\w*|nbval)\b",
+                       flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted((ROOT / "book").glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_no_notebook_imports_what_only_the_book_build_has(path):
+    # Colab, Binder and a plain JupyterLab have no myst-nb or Sphinx (the legs run them there)
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            assert not BOOK_ONLY.search(cell.source), cell.source
+
+
+def test_missing_extras_are_one_clear_line(tmp_path):
+    from lossedu import extras
+
+    with pytest.raises(extras.MissingExtra, match=r'pip install "lossedu\[assign\]"') as error:
+        extras.require("assign", "no_such_module_here", "lossedu.assign")
+    assert "\n" not in str(error.value) and error.value.name == "no_such_module_here"
+    with pytest.raises(ValueError, match="unknown extra"):
+        extras.require("everything", "json", __name__)
+    # as a command, without nbformat: one line on stderr, exit status 1, no traceback
+    blocker = "import sys; sys.modules['nbformat'] = None; import runpy; " \
+              "runpy.run_module('lossedu.assign', run_name='__main__')"
+    done = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        'this part of lossedu needs nbformat, which is not installed: pip install "lossedu[assign]"']

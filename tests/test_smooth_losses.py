@@ -129,6 +129,7 @@ CASES = [("torch", "huber"), ("torch", "smooth_l1"), ("tensorflow", "huber"),
          ("tensorflow", "log_cosh"), ("jax", "pseudo_huber"), ("jax", "huber")]
 
 
+@pytest.mark.needs_frameworks
 @pytest.mark.parametrize("framework, name", CASES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("parameter", [1.0, 0.5])
@@ -146,6 +147,7 @@ def test_agrees_with_the_framework_builtins(framework, name, dtype, parameter, d
     np.testing.assert_allclose(grad(y_true, y_pred, **options), framework_grad, **TOLERANCE[dtype])
 
 
+@pytest.mark.needs_frameworks
 def test_keras_log_cosh_in_float64_is_off_by_float32_rounding_of_log_2():
     """Found by the property test above: Keras computes log(2) in float32 and converts it, so
     its float64 LogCosh is shifted by float32(log 2) - log 2, about -1.9e-9, and is negative at
@@ -157,6 +159,7 @@ def test_keras_log_cosh_in_float64_is_off_by_float32_rounding_of_log_2():
     assert grad[0] == 0.0
 
 
+@pytest.mark.needs_frameworks
 @pytest.mark.parametrize("name", ["huber", "smooth_l1"])
 @pytest.mark.parametrize("reduction", ["sum", "none"])
 def test_agrees_with_torch_for_every_reduction_exactly_at_the_threshold(name, reduction):
@@ -170,6 +173,7 @@ def test_agrees_with_torch_for_every_reduction_exactly_at_the_threshold(name, re
                                torch_grad)
 
 
+@pytest.mark.needs_frameworks
 def test_a_loss_without_a_builtin_is_an_error_naming_what_exists():
     with pytest.raises(ValueError, match="PyTorch has no built-in log_cosh"):
         lossedu.builtin_loss_and_grad("torch", "log_cosh", [1.0], [2.0])
