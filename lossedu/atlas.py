@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -107,6 +108,24 @@ class Result:
                 "grad": None if self.grad is None else _json_numbers(self.grad),
                 "error": self.error}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Result":
+        """The inverse of :meth:`to_json`.
+
+        >>> result = Result("abs", "jax", "0.7.2", [0.0], "value", [float("nan")])
+        >>> Result.from_json(result.to_json()).grad
+        [nan]
+        """
+        keys = {"id", "framework", "version", "point", "kind", "grad", "error"}
+        if not isinstance(data, dict) or set(data) != keys:
+            raise ValueError(f"an atlas result is a JSON object with the keys {sorted(keys)}, "
+                             f"got {data!r:.200}")
+        if data["kind"] not in KINDS or data["framework"] not in FRAMEWORKS:
+            raise ValueError(f"unknown kind or framework in {data!r:.200}")
+        grad = None if data["grad"] is None else _from_json_numbers(data["grad"])
+        return cls(data["id"], data["framework"], data["version"], data["point"], data["kind"],
+                   grad, data["error"])
+
 
 def _json_numbers(values):
     if isinstance(values, list):
@@ -116,6 +135,12 @@ def _json_numbers(values):
     if math.isinf(values):
         return "inf" if values > 0 else "-inf"
     return values
+
+
+def _from_json_numbers(values):
+    if isinstance(values, list):
+        return [_from_json_numbers(v) for v in values]
+    return float(values)
 
 
 def _ones_like(torch, x):
@@ -337,16 +362,23 @@ def probe(entry: Entry, framework: str) -> Result:
     if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}; use one of {FRAMEWORKS}")
     module = _MODULE_OF[framework]
-    version = framework_versions([module])[module]
     point = list(entry.point)
-    if version is None:
+    if framework_versions([module])[module] is None:
         return Result(entry.id, framework, None, point, "missing", error=f"{module} is not installed")
     try:
         grad = _GRADIENT[framework](entry)
     except ImportError as error:
-        return Result(entry.id, framework, version, point, "missing", error=_first_line(error))
+        return Result(entry.id, framework, framework_versions([module])[module], point, "missing",
+                      error=_first_line(error))
     except Exception as error:  # reporting the exception is the point of the probe
-        return Result(entry.id, framework, version, point, "raises", error=_first_line(error))
+        grad, failure = None, error
+    else:
+        failure = None
+    # Asked after the framework is imported, the version is the module's own (2.11.0+cu130),
+    # not its package's (2.11.0), so every entry of a run reports the same string.
+    version = framework_versions([module])[module]
+    if failure is not None:
+        return Result(entry.id, framework, version, point, "raises", error=_first_line(failure))
     if grad is None:
         return Result(entry.id, framework, version, point, "none")
     return Result(entry.id, framework, version, point, "value", grad=np.asarray(grad).tolist())
@@ -409,6 +441,112 @@ def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] = FRAMEWORKS
     return [probe(entry, framework) for entry in entries for framework in frameworks]
 
 
+def run_versions(results: Sequence[Result]) -> dict[str, str | None]:
+    """The version of each framework a run used, e.g. ``{"torch": "2.13.0+cpu", ...}``; a run
+    that names two versions of one framework is an error."""
+    versions: dict[str, set] = {}
+    for result in results:
+        versions.setdefault(result.framework, set()).add(result.version)
+    mixed = {f: sorted(map(str, v)) for f, v in versions.items() if len(v) > 1}
+    if mixed:
+        raise ValueError(f"one run reports several versions of a framework: {mixed}")
+    return {framework: next(iter(v)) for framework, v in versions.items()}
+
+
+def same_answer(a: Result, b: Result) -> bool:
+    """Whether two results for one entry and framework give the same answer: the same kind, the
+    same gradient (NaN equal to NaN, -0 apart from 0) or the same exception type.
+
+    >>> a = Result("abs", "torch", "2.13.0", [0.0], "value", [0.0])
+    >>> same_answer(a, Result("abs", "torch", "2.11.0", [0.0], "value", [-0.0]))
+    False
+    """
+    if (a.id, a.framework) != (b.id, b.framework):
+        raise ValueError(f"{a.id}/{a.framework} and {b.id}/{b.framework} are different questions")
+    if a.kind != b.kind or describe(a) != describe(b):
+        return False
+    if a.kind != "value":
+        return True
+    x, y = np.asarray(a.grad, dtype=np.float64), np.asarray(b.grad, dtype=np.float64)
+    return x.shape == y.shape and bool(np.all((x == y) & (np.signbit(x) == np.signbit(y))
+                                              | (np.isnan(x) & np.isnan(y))))
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """The atlas as computed in another environment and stored with lossedu."""
+
+    name: str
+    environment: str
+    package_list_date: str
+    python: str
+    results: list
+
+    @property
+    def label(self) -> str:
+        """``"Colab's runtime (package list of 2026-08-19; Python 3.13.0, torch ...)"``."""
+        versions = ", ".join(f"{_MODULE_OF[f]} {v}" for f, v in run_versions(self.results).items())
+        return (f"{self.environment} (package list of {self.package_list_date}; "
+                f"Python {self.python}, {versions})")
+
+
+def recorded_run(name: str = "colab") -> RecordedRun:
+    """A stored run of the atlas: ``"colab"`` is the one the course's Colab test leg computed
+    with the versions of Colab's runtime (``lossedu/data/atlas-colab.json``).
+
+    >>> run = recorded_run("colab")
+    >>> run.environment, len(run.results) == len(ENTRIES) * len(FRAMEWORKS)
+    ("Colab's runtime", True)
+    """
+    from importlib import resources
+
+    if not isinstance(name, str):
+        raise TypeError(f"a recorded run is named by a string, got {type(name).__name__}")
+    if not re.fullmatch(r"[a-z0-9_-]+", name):
+        raise ValueError(f"a recorded run is named by a short lowercase word, got {name!r}")
+    path = resources.files("lossedu") / "data" / f"atlas-{name}.json"
+    if not path.is_file():
+        raise ValueError(f"no recorded atlas run {name!r} (looked for {path})")
+    data = json.loads(path.read_text())
+    return RecordedRun(name, data["environment"], data["package_list_date"], data["python"],
+                       [Result.from_json(item) for item in data["results"]])
+
+
+def comparison_table(results: Sequence[Result], other: Sequence[Result],
+                     labels: tuple[str, str] = ("here", "there")) -> str:
+    """A markdown table of two runs of the atlas side by side: one row per entry, one column
+    per framework. An answer both runs share is shown once; one that differs is shown as
+    **this ≠ that** (``labels`` name the two runs in the legend line above the table), and the
+    last column says whether the row differs."""
+    mine = {(r.id, r.framework): r for r in results}
+    theirs = {(r.id, r.framework): r for r in other}
+    frameworks = [f for f in FRAMEWORKS if any(k[1] == f for k in mine)
+                  and any(k[1] == f for k in theirs)]
+    ids = [i for i in dict.fromkeys(r.id for r in results) if any(k[0] == i for k in theirs)]
+    if not frameworks or not ids:
+        raise ValueError("the two runs have no entry and framework in common")
+    titles = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
+              "numpy-central": "NumPy central"}
+    lines = [f"Where the two differ, a cell reads **{labels[0]} ≠ {labels[1]}**.", "",
+             "| id | " + " | ".join(titles[f] for f in frameworks) + " | both agree? |",
+             "|---|" + "---|" * (len(frameworks) + 1)]
+    for entry_id in ids:
+        cells, agree = [], True
+        for framework in frameworks:
+            a, b = mine.get((entry_id, framework)), theirs.get((entry_id, framework))
+            if a is None or b is None:
+                cells.append("(not in both)")
+            elif same_answer(a, b):
+                cells.append(describe(a))
+            else:
+                agree = False
+                cells.append(f"**{describe(a)} ≠ {describe(b)}**")
+        verdict = "yes" if agree else "**differs**"
+        lines.append(f"| `{entry_id}` | " + " | ".join(c.replace("|", "\\|") for c in cells)
+                     + f" | {verdict} |")
+    return "\n".join(lines)
+
+
 def format_grad(values) -> str:
     """A gradient as a short string: ``0``, ``-0``, ``0.5``, ``nan``, ``[0.5, 0.5]``."""
     flat = np.asarray(values, dtype=np.float64).ravel()
@@ -461,20 +599,6 @@ def markdown_table(results: Sequence[Result]) -> str:
         cells = [f"`{entry_id}`"] + [c.replace("|", "\\|") for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def html_table(results: Sequence[Result]) -> str:
-    """The atlas as an HTML table (see :func:`table_rows`), for pages that paste raw HTML."""
-    from html import escape
-
-    header, rows = table_rows(results)
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr><td><code>" + escape(entry_id) + "</code></td>"
-        + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
-        for entry_id, *cells in rows)
-    return (f'<table class="table atlas"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
 
 
 def calls_html(entries: Sequence[Entry] = ENTRIES) -> str:

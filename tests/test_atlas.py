@@ -1,6 +1,8 @@
 """The kink atlas reports what the frameworks really return: probes against direct calls."""
 
 import json
+import re
+import sys
 
 import numpy as np
 import pytest
@@ -250,12 +252,74 @@ def test_run_accepts_generators():
     assert [(r.id, r.framework) for r in results] == [("abs", "numpy-central")]
 
 
-def test_html_tables_escape_and_cover_every_entry():
-    results = atlas.run(["where_sqrt_zero", "step"], ["torch", "tensorflow"])
-    html = atlas.html_table(results)
-    assert html.count("<tr>") == 3  # header and two entries
-    assert "where(x &gt; 0, sqrt(x), 0)" in html
-    assert "raises RuntimeError" in html and "<td>None</td>" in html
+def test_the_calls_table_escapes_and_covers_every_entry():
     calls = atlas.calls_html()
     assert calls.count("<tr>") == len(atlas.ENTRIES) + 1
     assert "<code>torch.linalg.vector_norm</code>" in calls
+    assert "where(x &gt; 0, torch.sqrt(x), 0)" in calls
+
+
+def test_every_result_of_a_run_names_the_imported_frameworks_version():
+    # the version is asked after the framework is imported, so it is the module's own string
+    results = atlas.run(["abs", "relu"])
+    versions = atlas.run_versions(results)
+    assert versions["torch"] == sys.modules["torch"].__version__
+    assert versions["jax"] == sys.modules["jax"].__version__
+    with pytest.raises(ValueError, match="several versions"):
+        atlas.run_versions(results + [atlas.Result("abs", "torch", "0.1", [0.0], "none")])
+
+
+@pytest.mark.parametrize("grad", [[0.0], [-0.0], [float("nan")], [float("inf"), float("-inf")]])
+def test_results_survive_json(grad):
+    result = atlas.Result("abs", "jax", "0.7.2", [0.0], "value", grad)
+    back = atlas.Result.from_json(json.loads(json.dumps(result.to_json())))
+    assert back.to_json() == result.to_json()
+    assert atlas.same_answer(back, result)
+
+
+def test_from_json_rejects_what_is_not_a_result():
+    good = atlas.Result("abs", "jax", "0.7.2", [0.0], "value", [1.0]).to_json()
+    for bad in ([], {**good, "extra": 1}, {**good, "kind": "maybe"}, {**good, "framework": "mxnet"}):
+        with pytest.raises(ValueError, match="atlas result|unknown kind"):
+            atlas.Result.from_json(bad)
+
+
+def test_same_answer_tells_kinds_signs_and_exceptions_apart():
+    def r(kind="value", grad=(0.0,), error=None, framework="torch"):
+        return atlas.Result("abs", framework, "v", [0.0], kind, list(grad) if grad else None, error)
+
+    assert atlas.same_answer(r(grad=[float("nan")]), r(grad=[float("nan")]))
+    assert not atlas.same_answer(r(grad=[0.0]), r(grad=[-0.0]))
+    assert not atlas.same_answer(r(grad=[0.0]), r(kind="none", grad=None))
+    assert not atlas.same_answer(r(grad=[0.5, 0.5]), r(grad=[1.0, 0.0]))
+    assert atlas.same_answer(r("raises", None, "RuntimeError: a"), r("raises", None, "RuntimeError: b"))
+    assert not atlas.same_answer(r("raises", None, "RuntimeError: a"), r("raises", None, "TypeError: a"))
+    with pytest.raises(ValueError, match="different questions"):
+        atlas.same_answer(r(), r(framework="jax"))
+
+
+def test_the_colab_run_is_stored_with_every_entry_and_its_versions():
+    colab = atlas.recorded_run("colab")
+    assert {(r.id, r.framework) for r in colab.results} == \
+        {(e.id, f) for e in atlas.ENTRIES for f in atlas.FRAMEWORKS}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", colab.package_list_date)
+    assert colab.python.startswith("3.13")
+    assert set(atlas.run_versions(colab.results)) == set(atlas.FRAMEWORKS)
+    for name in ("nowhere", "../atlas"):
+        with pytest.raises(ValueError, match="recorded"):
+            atlas.recorded_run(name)
+    with pytest.raises(TypeError, match="string"):
+        atlas.recorded_run(3)
+
+
+def test_the_comparison_marks_exactly_the_answers_that_changed():
+    # what the atlas page must show when Colab reaches a torch whose clamp blocks the gradient
+    colab = atlas.recorded_run("colab").results
+    changed = [atlas.Result(r.id, r.framework, "2.14.1", r.point, r.kind, [0.0], r.error)
+               if (r.id, r.framework) == ("clip_upper", "torch") else r for r in colab]
+    table = atlas.comparison_table(colab, changed, labels=("pinned", "Colab")).splitlines()
+    rows = {line.split("|")[1].strip(" `"): line for line in table if line.startswith("| `")}
+    assert len(rows) == len(atlas.ENTRIES)
+    assert "**1 ≠ 0**" in rows["clip_upper"] and rows["clip_upper"].endswith("| **differs** |")
+    assert [i for i, line in rows.items() if "differs" in line] == ["clip_upper"]
+    assert "**pinned ≠ Colab**" in table[0]
