@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 SETUP := $(VENV)/.setup-done
 CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(wildcard notebooks/*.ipynb)
+# Executed notebooks: the chapters, and the atlas page of the book
+NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard book/*.ipynb)
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOKS)
 # MathJax is served from the book itself (_vendor/ becomes _static/), so equations render with no network.
 # It comes from the npm registry, checked against the registry's published sha512.
 MATHJAX_VERSION := 3.2.2
@@ -16,12 +18,13 @@ MATHJAX := _vendor/mathjax/tex-chtml.js
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test unit nbval browser notebooks assignments bench clean
+.PHONY: setup book test unit nbval browser notebooks assignments bench clean \
+	test-colab test-binder test-lowest test-legs
 
 setup: $(SETUP)
 
 $(SETUP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "lossedu is pinned for Python 3.11; run make PYTHON=python3.11 ...")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "the course is tested with Python 3.11 to 3.13; run make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -63,16 +66,16 @@ browser: $(SETUP) $(CHROMIUM) book
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/browser
 
 nbval: $(SETUP)
-	$(BIN)/python -m pytest -q $(NBVAL) notebooks
+	$(BIN)/python -m pytest -q $(NBVAL) $(NOTEBOOKS)
 
 # Re-execute every notebook in place (run this after changing lossedu or a notebook). Streams are
 # merged, so how the kernel happened to split printed text does not show up as a change.
 notebooks: $(SETUP)
-	$(BIN)/python -m lossedu.publish colab-cells --notebooks notebooks --config _config.yml
+	$(BIN)/python -m lossedu.publish colab-cells --notebooks notebooks book --config _config.yml
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False \
 	  --Exporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
-	  notebooks/*.ipynb
+	  $(NOTEBOOKS)
 
 # Student versions (solutions replaced by stubs, outputs cleared) and instructor versions.
 assignments: $(SETUP)
@@ -83,3 +86,27 @@ bench: $(SETUP)
 
 clean:
 	rm -rf _build _vendor/mathjax
+
+# The course where its readers run it, each in an environment of its own under _build/envs
+# (tests/environments/legs.py; reports in _build/legs/<leg>/report.md):
+# - Colab's runtime (Python 3.13 and Colab's pins, tests/environments/colab-requirements.txt):
+#   every notebook as a student runs it, lossedu's unit tests, and the atlas there.
+#   COLAB_UPDATE_ATLAS=1 stores that atlas in lossedu/data/ (after a refresh of the pins).
+# - Binder: binder/requirements.txt installed as repo2docker does, every notebook.
+# - lowest: the lowest Python and NumPy/matplotlib pyproject.toml declares, NumPy-only tests.
+# An empty *_PYTHON finds the interpreter (python3.X on PATH, else pyenv's newest 3.X).
+COLAB_PYTHON ?=
+BINDER_PYTHON ?=
+LOWEST_PYTHON ?=
+LEGS := $(BIN)/python tests/environments/legs.py
+
+test-colab: $(SETUP)
+	$(LEGS) colab $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) $(if $(COLAB_UPDATE_ATLAS),--update-atlas)
+
+test-binder: $(SETUP)
+	$(LEGS) binder $(if $(BINDER_PYTHON),--python $(BINDER_PYTHON))
+
+test-lowest: $(SETUP)
+	$(LEGS) lowest $(if $(LOWEST_PYTHON),--python $(LOWEST_PYTHON))
+
+test-legs: test-colab test-binder test-lowest
