@@ -217,3 +217,21 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+# Figures first drawn in chapter 1
+
+
+# Figures first drawn in chapter 2
+
+
+# Figures first drawn in chapter 3
+
+
+# Figures first drawn in chapter 4
+
+
+# Figures first drawn in chapter 5
+
+
+# Figures first drawn in chapter 6

@@ -49,3 +49,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _needs_frameworks(item.path):
             item.add_marker(pytest.mark.needs_frameworks)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how many sentences of each chapter are guarded by a claim check (lossedu.claims)."""
+    if NUMPY_ONLY or not any(item.path.name == "test_notebooks.py"
+                             for item in terminalreporter.stats.get("passed", [])
+                             if hasattr(item, "path")):
+        return
+    import json
+
+    root = SOURCE.parent
+    counts = {}
+    for path in sorted([*root.glob("notebooks/*.ipynb"), *root.glob("book/*.ipynb")]):
+        cells = json.loads(path.read_text())["cells"]
+        counts[path.stem] = sum("claim-check" in cell["metadata"].get("tags", []) for cell in cells)
+    terminalreporter.write_line("claim checks: " + ", ".join(f"{name} {n}" for name, n in counts.items())
+                                + f"; {sum(counts.values())} in all")

@@ -80,3 +80,47 @@ def test_at_least_three_exercises_each_with_a_hidden_solution(path):
             hidden = ("hide-cell" in cell.metadata.get("tags", [])
                       or ":class: dropdown" in cell.source)
             assert hidden, f"solution shown openly in the book: {cell.source[:60]}"
+
+
+# At 1280 px (and 1024 px) a code or output box shows 77 characters of 14 px monospace; a
+# cell inside a collapsed solution shows 75. 74 leaves room for the scroll bar's rounding.
+PAGE_COLUMNS = 74
+
+
+def shown_text_outputs(cell):
+    """The text of the outputs the book shows as text: streams, and plain-text results that
+    have no richer representation (tables and images are laid out by the page)."""
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            yield output.text
+        elif "data" in output and set(output.data) == {"text/plain"}:
+            yield output.data["text/plain"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + BOOK_NOTEBOOKS, ids=lambda p: p.name)
+def test_code_and_outputs_fit_the_page_width(path):
+    too_wide = []
+    for cell in code_cells(load(path)):
+        tags = cell.metadata.get("tags", [])
+        if "remove-cell" in tags:
+            continue
+        lines = [] if "remove-input" in tags else cell.source.splitlines()
+        if "remove-output" not in tags:
+            lines += [line for text in shown_text_outputs(cell) for line in text.splitlines()]
+        too_wide += [line for line in lines if len(line) > PAGE_COLUMNS]
+    assert too_wide == [], f"lines longer than {PAGE_COLUMNS} characters are cut off on the page"
+
+
+def claim_checks(notebook):
+    return [cell for cell in code_cells(notebook) if "claim-check" in cell.metadata.get("tags", [])]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + BOOK_NOTEBOOKS, ids=lambda p: p.name)
+def test_claims_in_the_prose_are_checked_by_hidden_silent_cells(path):
+    checks = claim_checks(load(path))
+    assert len(checks) >= (5 if path in NOTEBOOKS else 1), "check the chapter's claims (lossedu.claims)"
+    for cell in checks:
+        assert "remove-cell" in cell.metadata["tags"], f"claim check shown on the page: {cell.source}"
+        assert "claim(" in cell.source, f"a claim-check cell that checks nothing: {cell.source}"
+        # a failing check prints; a stored warning would make nbval compare against the failure
+        assert cell.outputs == [], f"claim check failed when the notebook was stored: {cell.source}"

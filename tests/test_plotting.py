@@ -102,3 +102,21 @@ def test_landscapes_have_a_surface_and_a_contour_panel_per_loss():
     assert fig.axes[3].get_legend_handles_labels()[1] == ["GD"]
     with pytest.raises(ValueError, match="shape"):
         plotting.plot_loss_landscapes(weights, biases, {"bad": np.zeros((9, 7))})
+
+
+# Figures first drawn in chapter 1
+
+
+# Figures first drawn in chapter 2
+
+
+# Figures first drawn in chapter 3
+
+
+# Figures first drawn in chapter 4
+
+
+# Figures first drawn in chapter 5
+
+
+# Figures first drawn in chapter 6

@@ -15,8 +15,9 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
+# BOOK_HTML tests a book built elsewhere (jupyter-book build . --path-output DIR)
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+SCREENSHOTS = HTML.parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
                if not p.relative_to(HTML).as_posix().startswith(("_", "genindex", "search")))
@@ -55,9 +56,9 @@ def browser():
         chromium.close()
 
 
-def visit(browser, server, page_path):
+def visit(browser, server, page_path, width=1280):
     """Open one page with only the local server reachable; return the page and what went wrong."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900})
     problems = {"console": [], "failed": [], "blocked": []}
 
     def route(route_request):
@@ -111,6 +112,39 @@ def test_page_works_offline(browser, server, page_path):
         if page_path == "book/intro.html" or page_path.startswith("notebooks/"):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / (Path(page_path).stem + ".png")), full_page=True)
+    finally:
+        context.close()
+
+
+# Every element of the article whose content is wider than its visible box (a scrolled or cut
+# code line, output, table or display equation), with collapsed solutions and cells opened
+# first. Inside a rendered equation only the equation's own box counts: MathJax's glyph parts
+# overflow by design.
+CLIPPED = """() => {
+  document.querySelectorAll('main details').forEach(d => { d.open = true; });
+  document.querySelectorAll('main .toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  const clipped = [];
+  for (const e of document.querySelectorAll('main article *')) {
+    if (e.parentElement.closest('mjx-container') || e.clientWidth === 0) continue;
+    const style = getComputedStyle(e);
+    if (style.display === 'none' || style.visibility === 'hidden'
+        || !['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX)) continue;
+    if (e.scrollWidth > e.clientWidth + 1) {
+      const lines = (e.innerText || e.textContent).split('\\n');
+      const widest = lines.reduce((a, b) => (b.length > a.length ? b : a), '').trim();
+      clipped.push(`${e.tagName.toLowerCase()} ${e.scrollWidth} px in ${e.clientWidth}: ${widest.slice(0, 80)}`);
+    }
+  }
+  return clipped;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+@pytest.mark.parametrize("page_path", PAGES)
+def test_nothing_is_clipped(browser, server, page_path, width):
+    context, page, _ = visit(browser, server, page_path, width)
+    try:
+        assert page.evaluate(CLIPPED) == [], f"content cut off at {width} px"
     finally:
         context.close()
 
