@@ -1,0 +1,78 @@
+"""What the book's Markdown pages state about frameworks, numbers and versions, checked.
+
+The chapters guard their prose with hidden claim-check cells (lossedu.claims); the Markdown
+pages cannot run code, so their statements are checked here.
+"""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lossedu import atlas, numerical_grad
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+
+
+@pytest.fixture(scope="module")
+def abs_and_subnormal():
+    return {(r.id, r.framework): r for r in atlas.run(["abs", "mae_subnormal"])}
+
+
+def test_intro_every_framework_returns_a_number_at_the_kink_and_they_differ(abs_and_subnormal):
+    text = " ".join((BOOK / "intro.md").read_text().split())
+    assert "Yet PyTorch, TensorFlow and JAX all return *a* number there, and they do not all " \
+           "return the same one." in text
+    answers = [abs_and_subnormal["abs", fw].grad for fw in atlas.FRAMEWORKS]
+    assert all(isinstance(a, list) and np.isfinite(a).all() for a in answers), answers
+    assert len({tuple(a) for a in answers}) > 1, answers
+
+
+def test_glossary_flush_to_zero_is_what_tensorflow_does_at_a_subnormal(abs_and_subnormal):
+    assert "TensorFlow's CPU kernels do it" in (BOOK / "glossary.md").read_text()
+    assert abs_and_subnormal["mae_subnormal", "tensorflow"].grad == [0.0]
+    assert abs_and_subnormal["mae_subnormal", "torch"].grad != [0.0]
+
+
+def test_glossary_numbers_about_float32_and_finite_differences():
+    glossary = " ".join((BOOK / "glossary.md").read_text().split())
+    assert "about $1.2 \\times 10^{-38}$ for float32" in glossary
+    assert "The smallest positive float32 is about $1.4 \\times 10^{-45}$" in glossary
+    assert f"{np.finfo(np.float32).tiny:.1e}" == "1.2e-38"
+    assert f"{float(np.nextafter(np.float32(0), np.float32(1))):.1e}" == "1.4e-45"
+    # a central difference at a kink averages the one-sided slopes; across a jump it grows like 1/h
+    assert "returns the average of the two one-sided slopes" in glossary
+    assert numerical_grad(lambda x: np.abs(x).sum(), [0.0]) == [0.0]
+    sides = [numerical_grad(lambda x: np.abs(x).sum(), [0.0], method=m) for m in ("backward", "forward")]
+    assert sides == [[-1.0], [1.0]]
+    assert "Finite differences across a jump grow like $1/h$" in glossary
+    step = lambda x: np.heaviside(x, 0.5).sum()  # noqa: E731
+    assert [numerical_grad(step, [0.0], step=h)[0] * h for h in (1e-2, 1e-4)] == [0.5, 0.5]
+
+
+def test_running_states_the_pins_and_the_declared_minimums():
+    running = " ".join((BOOK / "running.md").read_text().split())
+    requirements = (ROOT / "requirements.txt").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert "PyTorch 2.13.0" in running and "torch==2.13.0" in requirements
+    assert "TensorFlow 2.21 for the CPU" in running and "tensorflow-cpu==2.21." in requirements
+    assert "Python 3.11, 3.12 or 3.13" in running
+    makefile = (ROOT / "Makefile").read_text()
+    assert "(3, 11) <= sys.version_info[:2] <= (3, 13)" in makefile
+    assert "Python 3.10 or later, NumPy 1.24 and matplotlib 3.7 or later" in running
+    assert 'requires-python = ">=3.10"' in pyproject
+    assert '"numpy>=1.24", "matplotlib>=3.7"' in pyproject
+    assert "nbformat, nbclient and nbconvert" in running
+    assign = re.search(r"^assign = \[(.*)\]$", pyproject, flags=re.M).group(1)
+    assert all(name in assign for name in ("nbformat", "nbclient", "nbconvert"))
+
+
+def test_references_page_lists_entries_without_labels_or_raw_latex():
+    bib = (BOOK / "references.bib").read_text()
+    assert "\\texttt" not in bib and "$" not in bib
+    assert ":list: bullet" in (BOOK / "references.md").read_text()
+    entries = re.findall(r"@\w+\{(\w+),(.*?)\n\}", bib, flags=re.S)
+    online = [key for key, body in entries if "url" in body]
+    assert len(online) >= 4, "the four public questions link to their source"
