@@ -10,11 +10,6 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # Executed notebooks: the chapters, and the atlas page of the book
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard book/*.ipynb)
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOKS)
-# MathJax is served from the book itself (_vendor/ becomes _static/), so equations render with no network.
-# It comes from the npm registry, checked against the registry's published sha512.
-MATHJAX_VERSION := 3.2.2
-MATHJAX_SHA512 := 06df9249553c7811b6ef30a155ec0e89c62ced7b1db78d2a9b8f94a47c97ee4d3f3bd36588f73ec7bee4d7f144b0fb2328f64626fb5164cd6f3be81e5b43a11b
-MATHJAX := _vendor/mathjax/tex-chtml.js
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
@@ -35,20 +30,10 @@ $(SETUP): requirements.txt pyproject.toml
 book: _build/html/.built
 
 # A fresh build each time, so neither a warning nor a stale page can hide in a cached one.
-_build/html/.built: $(SETUP) $(MATHJAX) $(BOOK_SOURCES)
+_build/html/.built: $(SETUP) $(BOOK_SOURCES)
 	rm -rf _build/.doctrees _build/html
 	$(BIN)/jupyter-book build . --all --builder html -W -n --keep-going
 	touch $@
-
-$(MATHJAX):
-	rm -rf _build/mathjax-download _vendor/mathjax && mkdir -p _build/mathjax-download _vendor/mathjax
-	curl -fsSL -o _build/mathjax-download/mathjax.tgz \
-	  https://registry.npmjs.org/mathjax/-/mathjax-$(MATHJAX_VERSION).tgz
-	echo "$(MATHJAX_SHA512)  _build/mathjax-download/mathjax.tgz" | sha512sum --check --quiet -
-	tar -xzf _build/mathjax-download/mathjax.tgz -C _build/mathjax-download
-	cd _build/mathjax-download/package/es5 && cp -r tex-chtml.js input output ui a11y adaptors \
-	  ../LICENSE ../../../../_vendor/mathjax/
-	rm -rf _build/mathjax-download
 
 # Unit tests, every notebook under strict nbval, a strict book build, and every page of the book
 # in a real browser with the network cut off.
@@ -85,7 +70,7 @@ bench: $(SETUP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf _build _vendor/mathjax
+	rm -rf _build
 
 # The course where its readers run it, each in an environment of its own under _build/envs
 # (tests/environments/legs.py; reports in _build/legs/<leg>/report.md):

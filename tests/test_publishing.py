@@ -155,3 +155,30 @@ def test_missing_extras_are_one_clear_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         'this part of lossedu needs nbformat, which is not installed: pip install "lossedu[assign]"']
+
+
+# The package registries (PyPI, npm, Debian) are reached through their clients (pip, npm,
+# apt-get), which know their addresses; the repository never names them (not even here: the
+# names are assembled from their parts).
+REGISTRY_HOSTS = tuple(".".join(parts) for parts in [
+    ("pypi", "org"), ("pythonhosted", "org"), ("registry", "npmjs", "org"), ("npmjs", "com"),
+    ("registry", "yarnpkg", "com"), ("deb", "debian", "org"), ("security", "debian", "org")])
+NOT_SOURCES = {".git", ".venv", "_build", ".pytest_cache", ".hypothesis", "__pycache__",
+               ".ipynb_checkpoints"}
+
+
+def test_no_file_names_a_package_registry_host():
+    named = []
+    for path in ROOT.rglob("*"):
+        if path.is_file() and not NOT_SOURCES & set(path.relative_to(ROOT).parts):
+            text = path.read_bytes().decode("utf-8", errors="ignore")
+            named += [f"{path.relative_to(ROOT)}: {host}" for host in REGISTRY_HOSTS if host in text]
+    assert named == []
+
+
+def test_mathjax_comes_with_the_book_toolchain_not_a_download():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "curl" not in makefile and "wget" not in makefile
+    assert re.search(r"^sphinx-mathjax-offline==3?[\d.]+$", (ROOT / "requirements.txt").read_text(),
+                     flags=re.M)
+    assert "sphinx-mathjax-offline" in (ROOT / "_config.yml").read_text()

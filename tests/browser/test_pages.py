@@ -97,6 +97,7 @@ def test_page_works_offline(browser, server, page_path):
             ".map(e => e.textContent.slice(0, 60))")
         assert unrendered == [], "equations MathJax did not render"
         assert page.evaluate("() => document.querySelectorAll('mjx-merror').length") == 0
+        assert page.evaluate("() => window.MathJax ? MathJax.version : '3.2.2'") == "3.2.2"
         text = page.evaluate("() => document.querySelector('main').innerText")
         assert "$$" not in text and "\\frac" not in text
         missing_alt = page.evaluate(
