@@ -22,6 +22,7 @@ import argparse
 import copy
 import csv
 import json
+import os
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -189,11 +190,16 @@ def _read_result(cell) -> tuple[bool, str] | None:
 def _execute(notebook, timeout: int, kernel_name: str) -> str | None:
     """Run the notebook in a fresh kernel; returns a reason if the run as a whole failed."""
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     with tempfile.TemporaryDirectory() as workdir:
-        client = NotebookClient(notebook, timeout=timeout, kernel_name=kernel_name,
-                                allow_errors=True, interrupt_on_timeout=True,
-                                resources={"metadata": {"path": workdir}})
+        # The kernel talks to the grader over local sockets in its scratch folder, not over TCP
+        # (the client creates, and so shuts down, its kernel).
+        local_sockets = Config({"KernelManager": {"transport": "ipc",
+                                                  "ip": os.path.join(workdir, "kernel")}})
+        client = NotebookClient(notebook, config=local_sockets, timeout=timeout,
+                                kernel_name=kernel_name, allow_errors=True,
+                                interrupt_on_timeout=True, resources={"metadata": {"path": workdir}})
         try:
             client.execute()
         except Exception as error:  # a dead or unresponsive kernel must not stop the grading
@@ -262,6 +268,9 @@ def grade(submissions: Path, source: Path, out: Path, *, timeout: int = 120,
     if not students:
         raise ValueError(f"no student folders in {submissions} (expected SUBMISSIONS/<student>/<notebook>.ipynb)")
     originals = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
+    if not originals:
+        raise ValueError(f"no assignment notebooks in {source.resolve()}; point --source at the "
+                         f"folder that holds the chapter notebooks (the course's notebooks/)")
     jobs, unknown = [], []
     for folder in students:
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
@@ -270,6 +279,10 @@ def grade(submissions: Path, source: Path, out: Path, *, timeout: int = 120,
             else:
                 unknown.append(Row(folder.name, path.name, "-", 0, 0,
                                    "not one of the assignment's notebooks; not graded"))
+    if not jobs:
+        raise ValueError(f"no submitted file in {submissions.resolve()} is named like an assignment "
+                         f"notebook of {source.resolve()} ({', '.join(sorted(originals))}); check "
+                         f"--source and the SUBMISSIONS/<student>/<notebook>.ipynb layout")
 
     def run(job):
         student, path = job
@@ -325,6 +338,13 @@ def main(argv=None) -> None:
     gra.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
     gra.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time")
     args = parser.parse_args(argv)
+    try:
+        _run_command(args)
+    except ValueError as error:  # wrong folders: one clear line and a non-zero exit
+        parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
+
+
+def _run_command(args) -> None:
     if args.command == "release":
         written = release(Path(args.source), Path(args.out))
         print(f"wrote {len(written)} notebooks under {args.out}/student and {args.out}/instructor")

@@ -2,6 +2,8 @@
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -209,3 +211,44 @@ def test_instructor_versions_score_full_marks_and_untouched_student_versions_zer
     assert len(instructor) == len(untouched) >= 7
     assert all(row.points == row.max_points == 1 for row in instructor), instructor
     assert all(row.points == 0 for row in untouched), untouched
+
+
+def run_grader(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "lossedu.assign", "grade", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_grading_from_the_wrong_folder_refuses_and_says_where_it_looked(tmp_path):
+    # an instructor in the folder of the submissions, where "notebooks" (the default) is missing
+    (tmp_path / "alice").mkdir()
+    nbformat.write(fixture_notebook(), tmp_path / "alice" / "90_fixture.ipynb")
+    run = run_grader(".", cwd=tmp_path)
+    assert run.returncode != 0
+    assert f"no assignment notebooks in {tmp_path / 'notebooks'}" in run.stderr
+    assert "--source" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "_build").exists(), "no gradebook of zeros is written"
+
+
+def test_grading_refuses_when_no_submitted_file_matches_an_assignment_notebook(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    nbformat.write(fixture_notebook(), tmp_path / "subs" / "alice" / "renamed.ipynb")
+    with pytest.raises(ValueError, match=r"no submitted file in .*subs is named like .*90_fixture"):
+        assign.grade(tmp_path / "subs", source, tmp_path / "out")
+    run = run_grader("subs", "--source", "source", cwd=tmp_path)
+    assert run.returncode != 0 and "90_fixture.ipynb" in run.stderr
+
+
+def test_the_grader_prints_no_kernel_noise(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    nbformat.write(fixture_notebook(), tmp_path / "subs" / "alice" / "90_fixture.ipynb")
+    run = run_grader("subs", "--source", "source", "--out", "grades", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("graded 1 students")
+    assert "without encryption" not in run.stderr and "TCP" not in run.stderr, run.stderr
+    assert "alice,90_fixture.ipynb,2.1,1,1" in (tmp_path / "grades" / "gradebook.csv").read_text()
