@@ -13,6 +13,13 @@ On hard 0/1 probabilities each surrogate equals its hard metric (Dice is F1 for 
 To train, minimise ``1 - surrogate``; the ``*_grad`` functions give the surrogate's gradient with
 respect to the probabilities.
 
+**0/0.** With no positive label and no positive prediction (for the surrogates: every
+probability 0) each of these metrics is 0/0. All of them follow scikit-learn's convention for
+``f1_score`` and ``jaccard_score``: the ``zero_division`` parameter gives the value, ``"warn"``
+(the default) returns 0.0 with an :class:`UndefinedMetricWarning`, and 0.0, 1.0 or ``nan``
+return that value silently. For the surrogates 0.0 is also the limit: with no positive label
+they are 0 for every other set of probabilities, so their ``*_grad`` functions return zeros there.
+
 >>> f1([1, 0, 1, 1], [1, 1, 0, 1])
 0.6666666666666666
 >>> round(float(soft_f1([1, 0, 1, 1], [0.9, 0.6, 0.2, 0.8])), 4)
@@ -21,9 +28,33 @@ respect to the probabilities.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .validation import as_real_array, check_finite, check_same_shape
+
+class UndefinedMetricWarning(UserWarning):
+    """A metric was 0/0 and returned 0.0 because ``zero_division="warn"``."""
+
+
+def _check_zero_division(zero_division) -> None:
+    if isinstance(zero_division, str) and zero_division == "warn":
+        return
+    if (isinstance(zero_division, (int, float)) and not isinstance(zero_division, bool)
+            and (zero_division in (0, 1) or np.isnan(zero_division))):
+        return
+    raise ValueError(f"zero_division must be 'warn', 0.0, 1.0 or np.nan, got {zero_division!r}")
+
+
+def _zero_division_value(metric: str, zero_division) -> float:
+    """The value of ``metric`` at 0/0 under the ``zero_division`` policy (see the module)."""
+    if zero_division == "warn":
+        warnings.warn(f"{metric} is 0/0 (no positive label and no positive prediction); returning "
+                      f"0.0. Pass zero_division=0.0, 1.0 or np.nan to choose the value and silence "
+                      f"this warning.", UndefinedMetricWarning, stacklevel=3)
+        return 0.0
+    return float(zero_division)
 
 
 def as_labels(values, name: str) -> np.ndarray:
@@ -76,33 +107,43 @@ def accuracy(y_true, y_pred) -> float:
     return float(np.mean(y == pred))
 
 
-def f1(y_true, y_pred) -> float:
-    """F1 score of the positive class, :math:`2TP / (2TP + FP + FN)`.
+def f1(y_true, y_pred, *, zero_division="warn") -> float:
+    """F1 score of the positive class, :math:`2TP / (2TP + FP + FN)`, over all elements.
 
-    When neither y_true nor y_pred has a positive label, predictions and labels agree perfectly
-    and F1 is defined as 1.0 (the formula would be 0/0).
+    With no positive label in y_true or y_pred it is 0/0: ``zero_division`` decides (see the
+    module; as scikit-learn's ``f1_score``).
 
     >>> f1([1, 0, 0, 1], [1, 0, 1, 1])
     0.8
+    >>> f1([0, 0], [0, 0], zero_division=1.0)
+    1.0
     """
+    _check_zero_division(zero_division)
     y, pred = _pair(y_true, y_pred, "y_pred", as_labels)
     true_positives = np.sum(y * pred)
     denominator = np.sum(y) + np.sum(pred)
-    return 1.0 if denominator == 0 else float(2 * true_positives / denominator)
+    if denominator == 0:
+        return _zero_division_value("F1", zero_division)
+    return float(2 * true_positives / denominator)
 
 
-def iou(y_true, y_pred) -> float:
-    """Intersection over union (Jaccard index) of the positive class, :math:`TP / (TP + FP + FN)`.
+def iou(y_true, y_pred, *, zero_division="warn") -> float:
+    """Intersection over union (Jaccard index) of the positive class, :math:`TP / (TP + FP + FN)`,
+    over all elements.
 
-    1.0 when neither y_true nor y_pred has a positive label (the formula would be 0/0).
+    With no positive label in y_true or y_pred it is 0/0: ``zero_division`` decides (see the
+    module; as scikit-learn's ``jaccard_score``).
 
     >>> iou([1, 0, 0, 1], [1, 0, 1, 1])
     0.6666666666666666
     """
+    _check_zero_division(zero_division)
     y, pred = _pair(y_true, y_pred, "y_pred", as_labels)
     intersection = np.sum(y * pred)
     union = np.sum(y) + np.sum(pred) - intersection
-    return 1.0 if union == 0 else float(intersection / union)
+    if union == 0:
+        return _zero_division_value("IoU", zero_division)
+    return float(intersection / union)
 
 
 def _soft_counts(y_true, probabilities):
@@ -110,21 +151,18 @@ def _soft_counts(y_true, probabilities):
     return y, p, np.sum(p * y)
 
 
-def _undefined(metric: str):
-    return ValueError(f"soft {metric} is undefined when y_true has no positive label and every "
-                      f"probability is 0 (0/0); the hard metric calls this case 1.0")
-
-
-def soft_f1(y_true, probabilities) -> np.floating:
+def soft_f1(y_true, probabilities, *, zero_division="warn") -> np.floating:
     """Soft F1, :math:`2\\sum p y / (\\sum p + \\sum y)`: F1 with probabilities as soft decisions.
+    At 0/0 (no positive label, every probability 0) ``zero_division`` decides (see the module).
 
     >>> print(soft_f1([1, 0], [1.0, 0.0]))
     1.0
     """
+    _check_zero_division(zero_division)
     y, p, overlap = _soft_counts(y_true, probabilities)
     denominator = np.sum(p) + np.sum(y)
     if denominator == 0:
-        raise _undefined("F1")
+        return np.float64(_zero_division_value("soft F1", zero_division))
     return 2 * overlap / denominator
 
 
@@ -138,20 +176,22 @@ def soft_f1_grad(y_true, probabilities) -> np.ndarray:
     y, p, overlap = _soft_counts(y_true, probabilities)
     denominator = np.sum(p) + np.sum(y)
     if denominator == 0:
-        raise _undefined("F1")
+        return np.zeros_like(p)  # the surrogate is 0 all around this point
     return 2 * (y * denominator - overlap) / denominator ** 2
 
 
-def soft_iou(y_true, probabilities) -> np.floating:
+def soft_iou(y_true, probabilities, *, zero_division="warn") -> np.floating:
     """Soft IoU (Jaccard), :math:`\\sum p y / (\\sum p + \\sum y - \\sum p y)`.
+    At 0/0 (no positive label, every probability 0) ``zero_division`` decides (see the module).
 
     >>> print(soft_iou([1, 0], [0.5, 0.5]))
     0.3333333333333333
     """
+    _check_zero_division(zero_division)
     y, p, overlap = _soft_counts(y_true, probabilities)
     union = np.sum(p) + np.sum(y) - overlap
     if union == 0:
-        raise _undefined("IoU")
+        return np.float64(_zero_division_value("soft IoU", zero_division))
     return overlap / union
 
 
@@ -165,21 +205,23 @@ def soft_iou_grad(y_true, probabilities) -> np.ndarray:
     y, p, overlap = _soft_counts(y_true, probabilities)
     union = np.sum(p) + np.sum(y) - overlap
     if union == 0:
-        raise _undefined("IoU")
+        return np.zeros_like(p)  # the surrogate is 0 all around this point
     return (y * union - overlap * (1 - y)) / union ** 2
 
 
-def soft_dice(y_true, probabilities) -> np.floating:
+def soft_dice(y_true, probabilities, *, zero_division="warn") -> np.floating:
     """Soft Dice in the form of V-Net, :math:`2\\sum p y / (\\sum p^2 + \\sum y^2)`. On hard
     labels it equals F1; on probabilities the squares make it differ from :func:`soft_f1`.
+    At 0/0 (no positive label, every probability 0) ``zero_division`` decides (see the module).
 
     >>> print(soft_dice([1, 0], [0.5, 0.5]))
     0.6666666666666666
     """
+    _check_zero_division(zero_division)
     y, p, overlap = _soft_counts(y_true, probabilities)
     denominator = np.sum(p * p) + np.sum(y * y)
     if denominator == 0:
-        raise _undefined("Dice")
+        return np.float64(_zero_division_value("soft Dice", zero_division))
     return 2 * overlap / denominator
 
 
@@ -193,5 +235,5 @@ def soft_dice_grad(y_true, probabilities) -> np.ndarray:
     y, p, overlap = _soft_counts(y_true, probabilities)
     denominator = np.sum(p * p) + np.sum(y * y)
     if denominator == 0:
-        raise _undefined("Dice")
+        return np.zeros_like(p)  # the surrogate is 0 all around this point
     return 2 * (y * denominator - 2 * overlap * p) / denominator ** 2

@@ -1,8 +1,10 @@
 """Hard metrics, their soft surrogates, and the surrogates' analytic gradients."""
 
+import warnings
+
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -31,9 +33,74 @@ def test_hard_metrics_on_a_worked_example():
     assert metrics.iou(y, pred) == pytest.approx(tp / (tp + fp + fn))
 
 
-def test_empty_positive_class_is_perfect_agreement():
-    assert metrics.f1([0, 0], [0, 0]) == 1.0 and metrics.iou([0, 0], [0, 0]) == 1.0
-    assert metrics.f1([0, 0], [0, 1]) == 0.0
+# scikit-learn's documented cases for f1_score and jaccard_score (the examples in their API
+# reference), each as the binary problem lossedu computes: per class, per column, per row, or
+# over all elements (jaccard_score's average="micro"). The expected values are scikit-learn's.
+SKLEARN_F1_CASES = [
+    # multiclass y_true = [0, 1, 2, 0, 1, 2], y_pred = [0, 2, 1, 0, 0, 1], average=None: [0.8, 0, 0]
+    ([1, 0, 0, 1, 0, 0], [1, 0, 0, 1, 1, 0], 0.8),
+    ([0, 1, 0, 0, 1, 0], [0, 0, 1, 0, 0, 1], 0.0),
+    ([0, 0, 1, 0, 0, 1], [0, 1, 0, 0, 0, 0], 0.0),
+    # multilabel [[0,0,0],[1,1,1],[0,1,1]] against [[0,0,0],[1,1,1],[1,1,0]]: [2/3, 1, 2/3]
+    ([0, 1, 0], [0, 1, 1], 2 / 3),
+    ([0, 1, 1], [0, 1, 1], 1.0),
+    ([0, 1, 1], [0, 1, 0], 2 / 3),
+]
+SKLEARN_JACCARD_CASES = [
+    # y_true = [[0, 1, 1], [1, 1, 0]], y_pred = [[1, 1, 1], [1, 0, 0]]
+    ([0, 1, 1], [1, 1, 1], 2 / 3),                          # binary: the first rows
+    ([[0, 1, 1], [1, 1, 0]], [[1, 1, 1], [1, 0, 0]], 0.6),  # average="micro"
+    ([0, 1], [1, 1], 0.5), ([1, 1], [1, 0], 0.5), ([1, 0], [1, 0], 1.0),  # average=None
+    ([1, 1, 0], [1, 0, 0], 0.5),                            # second row (average="samples")
+    # multiclass y_true = [0, 1, 2, 2], y_pred = [0, 2, 1, 2], average=None: [1, 0, 1/3]
+    ([1, 0, 0, 0], [1, 0, 0, 0], 1.0), ([0, 1, 0, 0], [0, 0, 1, 0], 0.0),
+    ([0, 0, 1, 1], [0, 1, 0, 1], 1 / 3),
+]
+
+
+@pytest.mark.parametrize("y_true, y_pred, expected", SKLEARN_F1_CASES)
+def test_f1_matches_scikit_learns_documented_cases(y_true, y_pred, expected):
+    assert metrics.f1(y_true, y_pred) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("y_true, y_pred, expected", SKLEARN_JACCARD_CASES)
+def test_iou_matches_scikit_learns_documented_cases(y_true, y_pred, expected):
+    assert metrics.iou(y_true, y_pred) == pytest.approx(expected)
+
+
+def test_jaccard_samples_average_is_the_mean_of_the_rows():
+    rows = [metrics.iou(t, p) for t, p in zip([[0, 1, 1], [1, 1, 0]], [[1, 1, 1], [1, 0, 0]])]
+    assert np.mean(rows) == pytest.approx(0.5833, abs=1e-4)  # scikit-learn's documented value
+
+
+ZERO_DIVISION_METRICS = {"f1": (metrics.f1, [0, 0, 0]), "iou": (metrics.iou, [0, 0, 0]),
+                         "soft_f1": (metrics.soft_f1, [0.0, 0.0, 0.0]),
+                         "soft_iou": (metrics.soft_iou, [0.0, 0.0, 0.0]),
+                         "soft_dice": (metrics.soft_dice, [0.0, 0.0, 0.0])}
+
+
+@pytest.mark.parametrize("name", ZERO_DIVISION_METRICS)
+def test_zero_over_zero_follows_scikit_learns_zero_division(name):
+    metric, second = ZERO_DIVISION_METRICS[name]
+    with pytest.warns(metrics.UndefinedMetricWarning, match="0/0.*zero_division"):
+        assert metric([0, 0, 0], second) == 0.0  # the default, "warn", as scikit-learn's
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an explicit choice is silent
+        assert metric([0, 0, 0], second, zero_division=1.0) == 1.0
+        assert metric([0, 0, 0], second, zero_division=0) == 0.0
+        assert np.isnan(metric([0, 0, 0], second, zero_division=np.nan))
+        assert metric([1, 0, 0], second, zero_division=1.0) == 0.0  # not 0/0: the policy is unused
+    for bad in ("nan", 0.5, True, None, "1"):
+        with pytest.raises(ValueError, match="zero_division must be"):
+            metric([1, 0, 0], second, zero_division=bad)
+
+
+@pytest.mark.parametrize("name", SOFT)
+def test_surrogate_gradients_are_zero_where_the_surrogate_is_0_over_0(name):
+    soft, grad, _ = SOFT[name]
+    assert grad([0, 0, 0], [0.0, 0.0, 0.0]).tolist() == [0.0, 0.0, 0.0]
+    # with no positive label the surrogate is 0 for any other probabilities: 0 is its limit
+    assert soft([0, 0, 0], [0.3, 0.0, 1e-9]) == 0.0
 
 
 binary = hnp.arrays(np.int8, hnp.array_shapes(min_dims=1, max_dims=2, max_side=6),
@@ -52,6 +119,7 @@ def test_soft_metrics_equal_the_hard_ones_on_hard_inputs(name, data):
 
 @pytest.mark.needs_frameworks
 @pytest.mark.parametrize("name", SOFT)
+@settings(deadline=None)  # the first example imports torch
 @given(data=st.data())
 def test_soft_gradients_match_torch_autograd(name, data):
     import torch
@@ -81,14 +149,6 @@ def test_soft_gradients_match_finite_differences(name):
     p = rng.uniform(0.05, 0.95, size=(3, 4))
     numerical = lossedu.numerical_grad(lambda q: soft(y, q), p)
     np.testing.assert_allclose(grad(y, p), numerical, rtol=1e-6, atol=1e-9)
-
-
-@pytest.mark.parametrize("name", SOFT)
-def test_soft_metrics_are_undefined_without_any_positive(name):
-    soft, grad, _ = SOFT[name]
-    for function in (soft, grad):
-        with pytest.raises(ValueError, match="undefined"):
-            function([0, 0, 0], [0.0, 0.0, 0.0])
 
 
 HARD = {"accuracy": metrics.accuracy, "f1": metrics.f1, "iou": metrics.iou}
