@@ -72,7 +72,16 @@ def test_running_states_the_pins_and_the_declared_minimums():
 def test_references_page_lists_entries_without_labels_or_raw_latex():
     bib = (BOOK / "references.bib").read_text()
     assert "\\texttt" not in bib and "$" not in bib
-    assert ":list: bullet" in (BOOK / "references.md").read_text()
+    config = (ROOT / "_config.yml").read_text()
+    assert "bibtex_reference_style: author_year" in config
+    assert "bibtex_default_style: author_year" in config  # book/_ext/author_year_labels.py
     entries = re.findall(r"@\w+\{(\w+),(.*?)\n\}", bib, flags=re.S)
     online = [key for key, body in entries if "url" in body]
     assert len(online) >= 4, "the four public questions link to their source"
+
+
+def test_glossary_numbers_about_machine_epsilon():
+    glossary = " ".join((BOOK / "glossary.md").read_text().split())
+    assert "about $2.2 \\times 10^{-16}$ in float64, $1.2 \\times 10^{-7}$ in float32" in glossary
+    assert f"{np.finfo(np.float64).eps:.1e}" == "2.2e-16"
+    assert f"{np.finfo(np.float32).eps:.1e}" == "1.2e-07"

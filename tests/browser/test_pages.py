@@ -166,6 +166,19 @@ def test_internal_links_resolve(page_path):
                 f"{page_path} links to missing anchor {href}"
 
 
+def test_citations_read_as_the_labels_of_the_list_of_references():
+    references = (HTML / "book" / "references.html").read_text()
+    labels = set(re.findall(r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span', references))
+    assert len(labels) >= 7 and all(re.search(r", \d{4}$", label) for label in labels), labels
+    cited = set()
+    for page_path in PAGES:
+        source = (HTML / page_path).read_text()
+        for text in re.findall(r'href="[^"]*references\.html#[^"]+"[^>]*>(.*?)</a>', source, flags=re.S):
+            cited.add(" ".join(re.sub(r"<[^>]+>", "", text).split()))
+    assert cited and "" not in cited, "citations that render empty"
+    assert cited <= labels, f"citations without a matching entry label: {cited - labels}"
+
+
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page_weight_with_images_is_under_the_limit(page_path):
     source = (HTML / page_path).read_text()
