@@ -85,3 +85,14 @@ def test_glossary_numbers_about_machine_epsilon():
     assert "about $2.2 \\times 10^{-16}$ in float64, $1.2 \\times 10^{-7}$ in float32" in glossary
     assert f"{np.finfo(np.float64).eps:.1e}" == "2.2e-16"
     assert f"{np.finfo(np.float32).eps:.1e}" == "1.2e-07"
+
+
+def test_glossary_the_short_straight_through_form_is_wrong_for_large_float32():
+    glossary = " ".join((BOOK / "glossary.md").read_text().split())
+    assert "in float32 from $2^{24}$ on, where neighbouring numbers are 2 apart" in glossary
+    assert np.spacing(np.float32(2 ** 24)) == 2 and np.spacing(np.float32(2 ** 24 - 1)) == 1
+    x = np.float32(2 ** 24 + 2)
+    short, exact = x + (np.sign(x) - x), (x - x) + np.sign(x)
+    assert exact == 1 and short != 1
+    small = np.float32(2 ** 23)
+    assert small + (np.sign(small) - small) == 1
