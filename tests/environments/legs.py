@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +221,7 @@ def execute(path: Path, cwd: Path) -> NotebookRun:
     """Run the notebook at ``path`` top to bottom in a fresh ``lossedu-leg`` kernel with ``cwd``
     as its working folder; compare every cell's text outputs with the stored ones."""
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     stored = nbformat.read(path, as_version=4)
     fresh = nbformat.read(path, as_version=4)
@@ -227,14 +229,17 @@ def execute(path: Path, cwd: Path) -> NotebookRun:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     result = NotebookRun(str(path.relative_to(ROOT)))
-    client = NotebookClient(fresh, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT,
-                            allow_errors=True, record_timing=False,
-                            resources={"metadata": {"path": str(cwd)}})
     started = time.monotonic()
-    try:
-        client.execute()
-    except Exception as error:  # a dead kernel or a cell past its time limit
-        result.failure = f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0]}"
+    with tempfile.TemporaryDirectory() as sockets:  # local sockets, not TCP: no kernel warnings
+        client = NotebookClient(fresh, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT,
+                                allow_errors=True, record_timing=False,
+                                resources={"metadata": {"path": str(cwd)}},
+                                config=Config({"KernelManager": {"transport": "ipc",
+                                                                 "ip": f"{sockets}/kernel"}}))
+        try:
+            client.execute()
+        except Exception as error:  # a dead kernel or a cell past its time limit
+            result.failure = f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0]}"
     result.seconds = time.monotonic() - started
     for index, (old, new) in enumerate(zip(stored.cells, fresh.cells)):
         if old.cell_type != "code":
