@@ -13,7 +13,7 @@ array([-0.3333,  0.3333, -0.3333])
 """
 
 from .frameworks import (builtin_loss_and_grad, framework_versions, import_tensorflow, jax_x64,
-                         versions_line)
+                         print_versions, versions_line)
 from .gradients import (huber_grad, jacobian, log_cosh_grad, mae_grad, mse_grad,
                         pseudo_huber_grad, smooth_l1_grad)
 from .losses import huber, log_cosh, mae, mse, pseudo_huber, smooth_l1
@@ -26,6 +26,7 @@ __all__ = [
     "mae_grad", "mse_grad", "huber_grad", "smooth_l1_grad", "pseudo_huber_grad", "log_cosh_grad",
     "jacobian",
     "numerical_grad", "check_gradient", "GradientCheck",
-    "builtin_loss_and_grad", "framework_versions", "versions_line", "import_tensorflow",
+    "builtin_loss_and_grad", "framework_versions", "versions_line", "print_versions",
+    "import_tensorflow",
     "jax_x64",
 ]

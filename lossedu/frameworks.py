@@ -100,6 +100,19 @@ def versions_line(names=("numpy", *FRAMEWORKS)) -> str:
     return ", ".join(parts)
 
 
+def print_versions() -> None:
+    """Print :func:`versions_line` on two lines that fit a book page: Python and NumPy, then the
+    frameworks. Every chapter calls it first, so each result carries the versions it came from.
+
+    >>> print_versions()  # doctest: +ELLIPSIS
+    Python 3..., numpy ...
+    torch ..., tensorflow ..., jax ...
+    """
+    line = versions_line()
+    numerics, frameworks = line.split(", torch ", 1)
+    print(f"{numerics}\ntorch {frameworks}")
+
+
 def _check_choice(value, name: str, choices) -> str:
     if value not in choices:
         raise ValueError(f"unknown {name} {value!r}; use one of {tuple(choices)}")

@@ -205,3 +205,14 @@ def test_jax_x64_uses_the_old_name_where_jax_has_only_that(monkeypatch):
     monkeypatch.setitem(sys.modules, "jax.experimental", old_home)
     monkeypatch.setattr(jax, "experimental", old_home, raising=False)
     assert lossedu.jax_x64(False) == "context" and calls == [False]
+
+
+def test_print_versions_fits_a_page_in_two_lines(capsys, monkeypatch):
+    lossedu.print_versions()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(len(line) <= 74 for line in lines)
+    assert ", ".join(lines) == lossedu.versions_line()
+    long = {"numpy": "2.1.3", "torch": "2.11.0+cu130", "tensorflow": "2.20.0", "jax": "0.7.2"}
+    monkeypatch.setattr(lossedu.frameworks, "framework_versions", lambda names: long)
+    lossedu.print_versions()
+    assert capsys.readouterr().out.splitlines()[1] == "torch 2.11.0+cu130, tensorflow 2.20.0, jax 0.7.2"
