@@ -288,8 +288,8 @@ ENTRIES: list[Entry] = [
           {"torch": "F.elu", "tensorflow": "tf.nn.elu", "jax": "jax.nn.elu"},
           lambda torch, x: torch.nn.functional.elu(x), lambda tf, x: tf.nn.elu(x),
           lambda jax, x: jax.nn.elu(x), _elu_numpy, interval(1, 1), [1.0], differentiable=True),
-    Entry("accuracy_argmax", "gradient of accuracy = mean(argmax(logits) == 1) w.r.t. the logits",
-          [0.2, 0.7, 0.1],
+    Entry("accuracy_argmax", "gradient of accuracy = mean(argmax(logits) == 1) w.r.t. the logits, "
+          "at logits [0.2, 0.7, 0.1]", [0.2, 0.7, 0.1],
           {"torch": "(x.argmax(-1) == 1).float().mean()",
            "tensorflow": "tf.reduce_mean(tf.cast(tf.argmax(x, -1) == 1, tf.float32))",
            "jax": "jnp.mean(jnp.argmax(x, -1) == 1)"},
@@ -413,6 +413,50 @@ def classify(entry: Entry, result: Result) -> str:
     return "subgradient" if entry.subgradients(grad) else "not a subgradient"
 
 
+def classifications(results: Sequence[Result]) -> dict[str, dict[str, str]]:
+    """:func:`classify` for every entry of ``results`` that has a set of subgradients, as
+    ``{entry id: {framework: verdict}}``, frameworks only (not the NumPy central difference).
+
+    >>> classifications(run(["abs", "sign_zero"], ["numpy-central", "jax"]))["abs"]
+    {'jax': 'subgradient'}
+    """
+    if not isinstance(results, Sequence) or not results:
+        raise ValueError("results must be a non-empty list of atlas results (atlas.run())")
+    verdicts: dict[str, dict[str, str]] = {}
+    for result in results:
+        entry = ENTRY_BY_ID[result.id]
+        if entry.subgradients is not None and result.framework != "numpy-central":
+            verdicts.setdefault(result.id, {})[result.framework] = classify(entry, result)
+    return verdicts
+
+
+def classification_table(results: Sequence[Result], *, counts: bool = False) -> str:
+    """A markdown table of :func:`classifications`: one row per entry and one column per
+    framework, or with ``counts``, one row per verdict and how often each framework gave it.
+
+    >>> print(classification_table(run(["abs"], ["jax"]), counts=True))
+    | verdict | JAX |
+    |---|---|
+    | subgradient | 1 |
+    """
+    verdicts = classifications(results)
+    frameworks = [f for f in FRAMEWORKS if any(f in row for row in verdicts.values())]
+    if not frameworks:
+        raise ValueError("no entry of results has a set of subgradients to classify against")
+    if counts:
+        kinds = sorted({v for row in verdicts.values() for v in row.values()})
+        rows = [[kind] + [str(sum(row.get(f) == kind for row in verdicts.values()))
+                          for f in frameworks] for kind in kinds]
+        first = "verdict"
+    else:
+        rows = [[f"`{entry_id}`"] + [row.get(f, "(not run)") for f in frameworks]
+                for entry_id, row in verdicts.items()]
+        first = "entry"
+    lines = ["| " + " | ".join([first] + [TITLES[f] for f in frameworks]) + " |",
+             "|" + "---|" * (len(frameworks) + 1)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
 def one_sided_slopes(entry: Entry) -> tuple[list, list]:
     """The backward and forward finite-difference slopes of the NumPy version of ``entry``."""
     return (_numpy_gradient(entry, "backward").tolist(), _numpy_gradient(entry, "forward").tolist())
@@ -525,10 +569,8 @@ def comparison_table(results: Sequence[Result], other: Sequence[Result],
     ids = [i for i in dict.fromkeys(r.id for r in results) if any(k[0] == i for k in theirs)]
     if not frameworks or not ids:
         raise ValueError("the two runs have no entry and framework in common")
-    titles = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
-              "numpy-central": "NumPy central"}
     lines = [f"Where the two differ, a cell reads **{labels[0]} ≠ {labels[1]}**.", "",
-             "| id | " + " | ".join(titles[f] for f in frameworks) + " | both agree? |",
+             "| id | " + " | ".join(TITLES[f] for f in frameworks) + " | both agree? |",
              "|---|" + "---|" * (len(frameworks) + 1)]
     for entry_id in ids:
         cells, agree = [], True
@@ -572,46 +614,116 @@ def versions_header(frameworks: Sequence[str] = FRAMEWORKS) -> str:
     return ", ".join(f"{m} {versions[m] or 'not installed'}" for m in dict.fromkeys(modules))
 
 
-def table_rows(results: Sequence[Result]) -> tuple[list[str], list[list[str]]]:
-    """The atlas as a header and rows of plain-text cells: one row per entry, one column per
-    framework, and the NumPy finite differences (central, and backward / forward) beside them."""
-    frameworks = list(dict.fromkeys(r.framework for r in results))
+TITLES = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
+          "numpy-central": "NumPy central"}
+SLOPES_TITLE = "slopes left / right"
+TABLE_LEGEND = (f"*{SLOPES_TITLE}*: NumPy's backward and forward finite differences, which "
+                "differ at a kink. **Bold**: an answer that differs from the other frameworks' "
+                "(all of them bold when no two agree).")
+
+
+def _answer_key(result: Result) -> tuple:
+    """What an answer means, for comparing frameworks: -0 counts as 0, NaN as NaN."""
+    if result.kind == "value":
+        flat = np.asarray(result.grad, dtype=np.float64).ravel()
+        return ("value", tuple("nan" if math.isnan(v) else v + 0.0 for v in flat))
+    return (result.kind, describe(result))
+
+
+def disagreeing(results: Sequence[Result]) -> set[str]:
+    """The frameworks whose answer for one entry differs from the others'.
+
+    When some answer is given by more frameworks than any other, the frameworks that gave a
+    different one; when no answer has such a majority, all of them. Frameworks that are not
+    installed take no part; ``-0`` counts as ``0``.
+
+    >>> def answer(framework, grad):
+    ...     return Result("abs", framework, "v", [0.0], "value", [grad])
+    >>> sorted(disagreeing([answer("torch", 0.0), answer("tensorflow", -0.0), answer("jax", 1.0)]))
+    ['jax']
+    """
+    results = [r for r in results if r.kind != "missing"]
+    if len({r.id for r in results}) > 1:
+        raise ValueError(f"answers to different entries: {sorted({r.id for r in results})}")
+    counts: dict[tuple, int] = {}
+    for result in results:
+        counts[_answer_key(result)] = counts.get(_answer_key(result), 0) + 1
+    if len(counts) <= 1:
+        return set()
+    ranked = sorted(counts.values(), reverse=True)
+    if ranked[0] == ranked[1]:
+        return {r.framework for r in results}
+    majority = max(counts, key=counts.get)
+    return {r.framework for r in results if _answer_key(r) != majority}
+
+
+def table_rows(results: Sequence[Result], *, central: bool = False
+               ) -> tuple[list[str], list[list[str]]]:
+    """The atlas as a header and rows of plain-text cells: one row per entry, with the entry's
+    id and what it differentiates, NumPy's one-sided slopes (left / right), and one column per
+    framework in ``results`` (the NumPy central difference only if ``central``). A framework
+    whose answer differs from the others' (:func:`disagreeing`) is wrapped in ``**``."""
+    if not isinstance(results, Sequence) or not results:
+        raise ValueError("results must be a non-empty list of atlas results (atlas.run())")
+    frameworks = [f for f in FRAMEWORKS if any(r.framework == f for r in results)
+                  and (central or f != "numpy-central")]
     by_key = {(r.id, r.framework): r for r in results}
-    titles = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
-              "numpy-central": "NumPy central"}
-    header = (["id", "what is differentiated", "point"] + [titles[f] for f in frameworks]
-              + ["NumPy backward / forward"])
+    header = ["entry", SLOPES_TITLE] + [TITLES[f] for f in frameworks]
     rows = []
     for entry_id in dict.fromkeys(r.id for r in results):
         entry = ENTRY_BY_ID[entry_id]
         backward, forward = one_sided_slopes(entry)
-        rows.append([entry.id, entry.what, format_grad(entry.point)]
-                    + [describe(by_key[entry_id, f]) for f in frameworks]
-                    + [f"{format_grad(backward)} / {format_grad(forward)}"])
+        answers = [by_key[entry_id, f] for f in frameworks if (entry_id, f) in by_key]
+        odd = disagreeing([a for a in answers if a.framework != "numpy-central"])
+        cells = []
+        for framework in frameworks:
+            answer = by_key.get((entry_id, framework))
+            # a no-break space keeps a short vector on one line of a narrow column
+            text = "(not run)" if answer is None else describe(answer).replace(", ", ",\u00a0")
+            cells.append(f"**{text}**" if framework in odd else text)
+        rows.append([entry.id, f"{format_grad(backward)} / {format_grad(forward)}"] + cells)
     return header, rows
 
 
-def markdown_table(results: Sequence[Result]) -> str:
-    """The atlas as a markdown table (see :func:`table_rows`)."""
-    header, rows = table_rows(results)
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+def markdown_table(results: Sequence[Result], *, central: bool = False,
+                   legend: bool = True) -> str:
+    """The atlas as a markdown table (see :func:`table_rows`), narrow enough for a book page:
+    the entry column wraps; ``legend`` puts :data:`TABLE_LEGEND` above it.
+
+    >>> print(markdown_table(run(["abs"], ["numpy-central"]), central=True, legend=False))
+    | entry | slopes left / right | NumPy central |
+    |---|---|---|
+    | `abs`: d/dx abs(x) at x = 0 | -1 / 1 | 0 |
+    """
+    header, rows = table_rows(results, central=central)
+    lines = [TABLE_LEGEND, ""] if legend else []
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for entry_id, *cells in rows:
-        cells = [f"`{entry_id}`"] + [c.replace("|", "\\|") for c in cells]
-        lines.append("| " + " | ".join(cells) + " |")
+        what = ENTRY_BY_ID[entry_id].what
+        cells = [f"`{entry_id}`: {what}"] + cells
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
 
 def calls_html(entries: Sequence[Entry] = ENTRIES) -> str:
-    """An HTML table of how each entry is written in each framework."""
+    """An HTML table of how each entry is written in each framework: one row per entry, the
+    three calls stacked in one cell, so that the table fits a book page.
+
+    >>> "<code>jnp.abs</code>" in calls_html([ENTRY_BY_ID["abs"]])
+    True
+    """
     from html import escape
 
+    entries = list(entries)
+    if not entries or not all(isinstance(e, Entry) for e in entries):
+        raise TypeError("entries must be a non-empty list of atlas entries")
     body = "".join(
-        f"<tr><td><code>{escape(e.id)}</code></td>"
-        + "".join(f"<td><code>{escape(e.calls[f])}</code></td>"
-                  for f in ("torch", "tensorflow", "jax")) + "</tr>"
+        f"<tr><td><code>{escape(e.id)}</code></td><td>"
+        + "<br>".join(f"{TITLES[f]}: <code>{escape(e.calls[f])}</code>"
+                      for f in ("torch", "tensorflow", "jax")) + "</td></tr>"
         for e in entries)
-    return ('<table class="table atlas-calls"><thead><tr><th>id</th><th>PyTorch</th>'
-            f"<th>TensorFlow</th><th>JAX</th></tr></thead><tbody>{body}</tbody></table>")
+    return ('<table class="table atlas-calls"><thead><tr><th>id</th>'
+            f"<th>PyTorch, TensorFlow and JAX</th></tr></thead><tbody>{body}</tbody></table>")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -633,7 +745,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(json.dumps([r.to_json() for r in results], indent=1))
     else:
         print(f"Gradients at the kink, generated with {versions_header(args.frameworks.split(','))}\n")
-        print(markdown_table(results))
+        print(markdown_table(results, central="numpy-central" in args.frameworks.split(",")))
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def plot_loss_and_derivative(curves: Mapping[str, tuple[Callable, Callable]], re
     kinks = np.atleast_1d(np.asarray(kinks, dtype=float))
     if residual.ndim != 1 or residual.size < 2 or kinks.ndim != 1:
         raise ValueError("residual must be a 1-D grid of at least two values, kinks a list of numbers")
-    fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+    fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(9, 4.4), layout="constrained")
     for (label, (loss, grad)), color in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
         loss_ax.plot(residual, loss(np.zeros_like(residual), residual, reduction="none"),
                      color=color, label=label)
@@ -65,7 +65,8 @@ def plot_loss_and_derivative(curves: Mapping[str, tuple[Callable, Callable]], re
     for ax in (loss_ax, grad_ax):
         ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
         ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                  frameon=False)  # below the axes: a legend inside would cover curves
     if title:
         fig.suptitle(title)
     return fig
@@ -97,24 +98,33 @@ def plot_secants(f: Callable, x0: float, step: float, *, title: str | None = Non
 
 
 def plot_step_size_error(f: Callable, derivative: Callable, x0: float, *, steps=None,
-                         methods=("forward", "central"), title: str | None = None):
+                         methods=("forward", "central"), mark_defaults: bool = False,
+                         title: str | None = None):
     """Log-log plot of the finite-difference error at ``x0`` against the step h, for each method.
 
     Too large a step leaves truncation error, too small a step amplifies rounding error; the
     curves show where the two balance. ``derivative`` is the exact derivative of ``f``.
+    ``mark_defaults`` draws a vertical line at each method's default step
+    (:func:`lossedu.numdiff.default_step`).
     """
-    from .numdiff import numerical_grad
+    from .numdiff import default_step, numerical_grad
 
     steps = np.logspace(-14, -1, 40) if steps is None else np.asarray(steps, dtype=float)
     exact = derivative(x0)
     fig, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
-    for method in methods:
+    styles = ["o-", "s--", "^:"]
+    for number, method in enumerate(methods):
         errors = [abs(float(numerical_grad(f, x0, method=method, step=h)) - exact) for h in steps]
         # an error of exactly 0 has no logarithm; draw it at the bottom of the plot instead
-        ax.loglog(steps, np.maximum(errors, 1e-17), "o-", markersize=3, label=method)
+        (line,) = ax.loglog(steps, np.maximum(errors, 1e-17), styles[number % 3], markersize=3,
+                            label=method)
+        if mark_defaults:
+            ax.axvline(float(default_step(np.asarray(x0, dtype=float), method)), linewidth=1,
+                       linestyle=(0, (1, 2)), color=line.get_color(),
+                       label=f"{method} default h")
     ax.set(xlabel="step h", ylabel="absolute error of the derivative",
            title=title or f"Finite-difference error at x = {x0:g} (float64)")
-    ax.legend()
+    ax.legend(fontsize="small")
     return fig
 
 
@@ -173,7 +183,7 @@ def plot_fits(x, y, lines: Mapping[str, tuple[float, float]], *, title: str | No
         ax.plot(grid, weight * grid + bias, linewidth=1.6,
                 label=f"{label}: y = {weight:.2f} x {'+' if bias >= 0 else '-'} {abs(bias):.2f}")
     ax.set(xlabel="x", ylabel="y", title=title or "Fitted lines")
-    ax.legend(fontsize="small")
+    fig.legend(fontsize="small", loc="outside lower center", ncol=2)  # below: covers no point
     return fig
 
 
@@ -199,20 +209,26 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
         ax3d = fig.add_subplot(2, count, column + 1, projection="3d")
         ax3d.plot_surface(W, B, Z, cmap="viridis", linewidth=0, antialiased=False,
                           rcount=30, ccount=30)
-        ax3d.set(xlabel="weight", ylabel="bias", zlabel="loss", title=name)
+        ax3d.set(xlabel="weight", ylabel="bias", title=name)
+        ax3d.set_zlabel("loss", labelpad=7)
+        ax3d.set_box_aspect(None, zoom=0.85)  # room for the z label inside the panel
         ax3d.view_init(elev=28, azim=-60)
         ax = fig.add_subplot(2, count, count + column + 1)
-        # levels crowd towards the minimum, where the paths end and the shapes differ
-        levels = Z.min() + (Z.max() - Z.min()) * np.linspace(0, 1, 16)[1:] ** 2
-        contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", linewidths=0.9)
-        ax.clabel(contours, fontsize=6, fmt="%.2g")
-        for label, path in paths.get(name, {}).items():
-            path = np.asarray(path, dtype=float)
-            ax.plot(path[:, 0], path[:, 1], ".-", markersize=3, linewidth=1, label=label)
+        # levels crowd towards the minimum, where the paths end and the shapes differ; the
+        # colour scale stops short of viridis' pale yellow, which vanishes on white
+        levels = Z.min() + (Z.max() - Z.min()) * np.linspace(0, 1, 13)[1:] ** 2
+        contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", linewidths=0.9,
+                              vmin=Z.min(), vmax=Z.min() + 1.4 * (Z.max() - Z.min()))
+        ax.clabel(contours, contours.levels[::2], fontsize=8, fmt="%.2g", colors="black")
+        for number, (label, path) in enumerate(paths.get(name, {}).items()):
+            path = np.asarray(path, dtype=float)  # colours from C1 on: C0 is close to viridis
+            ax.plot(path[:, 0], path[:, 1], ".-", markersize=3, linewidth=1, label=label,
+                    color=f"C{number % 9 + 1}")
             ax.plot(*path[-1], "x", color="black")
         ax.set(xlabel="weight", ylabel="bias", title=f"{name}: contours")
         if paths.get(name):
-            ax.legend(fontsize="small", loc="upper right")
+            ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13),
+                      ncol=2, frameon=False)  # below the axes: covers no contour label
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -221,17 +237,572 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
 
 # Figures first drawn in chapter 1
 
+_CH1_STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v")]
+
+
+def plot_broadcast_trap(y_true, y_pred, *, title: str | None = None):
+    """The ``(N,)`` against ``(N, 1)`` broadcasting trap as a picture. Left: the N x N matrix of
+    ``|y_pred[i] - y_true[j]|`` that NumPy builds from a column of predictions and a flat vector
+    of targets, with the N intended pairs (its diagonal) outlined. Right: the N absolute errors
+    that were meant. Each panel's title gives the mean of what it shows.
+
+    >>> fig = plot_broadcast_trap([1.0, 2.0], [[1.5], [2.0]])
+    >>> [ax.get_title().splitlines()[-1] for ax in fig.axes]
+    ['mean of all 4 entries: 0.5', 'mean: 0.25']
+    """
+    from .validation import as_real_array, check_finite
+
+    y_true, y_pred = as_real_array(y_true, "y_true"), as_real_array(y_pred, "y_pred")
+    n = y_true.shape[0] if y_true.ndim == 1 else -1
+    if y_pred.shape != (n, 1) or not 2 <= n <= 12:
+        raise ValueError(f"give targets of shape (N,) and predictions of shape (N, 1) with "
+                         f"2 <= N <= 12, got {y_true.shape} and {y_pred.shape}")
+    check_finite(y_true, "y_true")
+    check_finite(y_pred, "y_pred")
+    matrix = np.abs(y_pred - y_true)  # the broadcast, on purpose
+    meant = np.abs(y_pred[:, 0] - y_true)[:, np.newaxis]
+    fig, (trap_ax, meant_ax) = plt.subplots(1, 2, figsize=(2.2 + 0.75 * n, 0.9 + 0.62 * n),
+                                            layout="constrained", width_ratios=(n, 2))
+    norm = plt.Normalize(0.0, matrix.max() if matrix.max() > 0 else 1.0)
+    for ax, values in ((trap_ax, matrix), (meant_ax, meant)):
+        ax.imshow(values, cmap="Blues", norm=norm, aspect="equal")
+        for (i, j), value in np.ndenumerate(values):
+            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=9,
+                    color="white" if norm(value) > 0.6 else "black")
+        ax.set_yticks(range(n), [f"{v:.3g}" for v in y_pred[:, 0]])
+        ax.set_ylabel(r"prediction $\hat y_i$")
+    for i in range(n):
+        trap_ax.add_patch(plt.Rectangle((i - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black",
+                                        linewidth=2.2))
+    trap_ax.set_xticks(range(n), [f"{v:.3g}" for v in y_true])
+    trap_ax.set_xlabel(r"target $y_j$ (outlined: $j = i$, the pairs meant)")
+    trap_ax.set_title(f"NumPy builds ({n}, 1) - ({n},) -> ({n}, {n})\n"
+                      f"mean of all {n * n} entries: {matrix.mean():.4g}", fontsize="medium")
+    meant_ax.set_xticks([0], [r"$y_i$"])
+    meant_ax.set_xlabel("its own target")
+    meant_ax.set_title(f"{n} pairs meant\nmean: {meant.mean():.4g}", fontsize="medium")
+    fig.suptitle(title or r"Absolute errors $|\hat y_i - y_j|$")
+    return fig
+
+
+def plot_curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], x=None, *,
+                      xlabel: str = "step", ylabel: str = "value", log: bool = False,
+                      title: str | None = None):
+    """Side-by-side panels with a shared y-axis, one per entry of ``panels`` (panel title ->
+    ``{label: values}``), every panel with the same labels, drawn in the same line style and
+    marker, explained by one legend below the panels; ``log`` for a log y-axis. Markers are
+    staggered, so that curves lying on top of each other stay visible.
+
+    >>> fig = plot_curve_panels({"a": {"x": [1, 2]}, "b": {"x": [2, 1]}})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['a', 'b']
+    """
+    if not panels:
+        raise ValueError("give at least one panel")
+    labels = [list(curves) for curves in panels.values()]
+    if not labels[0] or any(names != labels[0] for names in labels):
+        raise ValueError(f"every panel needs the same, non-empty list of curve labels; got {labels}")
+    if len(labels[0]) > len(_CH1_STYLES):
+        raise ValueError(f"at most {len(_CH1_STYLES)} curves per panel")
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.9),
+                             layout="constrained", sharey=True, squeeze=False)
+    for ax, (panel, curves) in zip(axes[0], panels.items()):
+        for number, ((label, values), (line, marker)) in enumerate(zip(curves.items(),
+                                                                       _CH1_STYLES)):
+            values = np.asarray(values, dtype=float).ravel()
+            grid = np.arange(values.size) if x is None else np.asarray(x, dtype=float).ravel()
+            if grid.shape != values.shape or not np.all(np.isfinite(values)):
+                raise ValueError(f"curve {label!r} of panel {panel!r} must have one finite value "
+                                 f"per x value ({grid.size})")
+            if log and np.any(values <= 0):
+                raise ValueError(f"curve {label!r} of panel {panel!r} has values <= 0, which a "
+                                 f"log axis cannot show")
+            ax.plot(grid, values, linestyle=line, marker=marker, markersize=5, linewidth=1.4,
+                    markevery=(number, len(curves)), color=f"C{number}", label=label)
+        ax.set(xlabel=xlabel, title=panel)
+        ax.xaxis.get_major_locator().set_params(integer=x is None)
+        if log:
+            ax.set_yscale("log")
+        ax.grid(True, color="0.9", linewidth=0.6)
+    axes[0, 0].set_ylabel(ylabel)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center",
+               ncol=len(labels[0]), fontsize="small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
 
 # Figures first drawn in chapter 2
 
 
+def plot_difference_quotients_near_kink(f: Callable, kink: float, step: float, *,
+                                        span: float = 3.0, title: str | None = None):
+    """The central, forward and backward difference quotients of ``f`` with one fixed ``step``
+    h, at points x around ``kink``, against the distance (x - kink) / h.
+
+    Farther than h from a kink each quotient is a slope of one branch; closer, its two points
+    lie on both sides and it returns a mixture of the two slopes that is no derivative at all.
+
+    >>> import numpy as np
+    >>> fig = plot_difference_quotients_near_kink(np.abs, 0.0, 1e-3)
+    >>> fig.axes[0].get_xlabel()
+    '(x - kink) / h'
+    """
+    from .numdiff import numerical_grad
+
+    if not callable(f):
+        raise TypeError(f"f must be a function of one number, got {f!r}")
+    for value, name in ((kink, "kink"), (step, "step"), (span, "span")):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if step <= 0 or span <= 0:
+        raise ValueError(f"step and span must be positive, got step={step!r}, span={span!r}")
+    distance = np.linspace(-span, span, 241)
+    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    ax.axvspan(-1, 1, color="0.9", zorder=0, label="closer than h to the kink")
+    for method, style in zip(("central", "forward", "backward"), ("-", "--", "-.")):
+        quotients = [float(numerical_grad(f, kink + d * step, method=method, step=step))
+                     for d in distance]
+        ax.plot(distance, quotients, style, linewidth=2, label=method)
+    ax.set(xlabel="(x - kink) / h", ylabel="difference quotient",
+           title=title or f"Difference quotients near the kink at x = {kink:g}")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def plot_jacobians(matrices: Mapping[str, np.ndarray], *, title: str | None = None):
+    """Each matrix as a grid of coloured cells with its value written in each, side by side, on
+    one colour scale centred on 0 (zeros are white): the structure of Jacobians at a glance.
+
+    >>> import numpy as np
+    >>> fig = plot_jacobians({"none": np.diag([1.0, -1.0]), "mean": np.array([[0.5, -0.5]])})
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['none: 2 x 2', 'mean: 1 x 2']
+    """
+    if not isinstance(matrices, Mapping) or not matrices:
+        raise ValueError("matrices must be a non-empty mapping of label to 2-D array")
+    arrays = {}
+    for label, matrix in matrices.items():
+        array = np.asarray(matrix)
+        if array.dtype.kind not in "iuf" or array.ndim != 2 or array.size == 0:
+            raise ValueError(f"matrix {label!r} must be a non-empty 2-D array of real numbers, "
+                             f"got shape {array.shape} and dtype {array.dtype}")
+        if not np.isfinite(array).all():
+            raise ValueError(f"matrix {label!r} has NaN or infinite entries")
+        arrays[label] = array.astype(float)
+    limit = max(float(np.abs(a).max()) for a in arrays.values()) or 1.0
+    widths = [a.shape[1] for a in arrays.values()]
+    fig, axes = plt.subplots(1, len(arrays), figsize=(min(2.4 + 0.55 * sum(widths), 10), 3.4),
+                             width_ratios=widths, layout="constrained", squeeze=False)
+    for ax, (label, array) in zip(axes[0], arrays.items()):
+        image = ax.imshow(array, cmap="PuOr", vmin=-limit, vmax=limit)
+        rows, columns = array.shape
+        for (i, j), value in np.ndenumerate(array):
+            shade = abs(value) > 0.6 * limit
+            ax.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize="medium",
+                    color="white" if shade else "black")
+        ax.set_xticks(range(columns))
+        ax.set_yticks(range(rows))
+        ax.set(xlabel="input j", ylabel="output i", title=f"{label}: {rows} x {columns}")
+    fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label="entry $J_{ij}$")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
 # Figures first drawn in chapter 3
+
+# Okabe-Ito colours (told apart with colour blindness, dark enough on the light panel the theme
+# puts behind figures), and a line style each: the widest line lies lowest, so answers that
+# coincide show as a thick line with thinner ones inside it.
+_FRAMEWORK_STYLE = {"torch": ("PyTorch", "#d55e00", "-", 6.0),
+                    "tensorflow": ("TensorFlow", "#0072b2", "--", 3.2),
+                    "jax": ("JAX", "#009e73", ":", 2.8)}
+
+
+def _jump_split(values: np.ndarray) -> np.ndarray:
+    """``values`` with NaN between neighbours that jump, so a step is not drawn as a steep line."""
+    values = np.asarray(values, dtype=float).copy()
+    finite = values[np.isfinite(values)]
+    scale = np.ptp(finite) if finite.size else 0.0
+    if scale > 0:
+        jumps = np.flatnonzero(np.abs(np.diff(values)) > 0.2 * scale)
+        values[jumps] = np.nan
+    return values
+
+
+def plot_atlas_entries(results, ids=None, *, columns: int = 3, span: float = 1.5,
+                       title: str | None = None):
+    """The atlas as small multiples: for each entry, its operation near the point (the NumPy
+    version, along the first coordinate, the others held at the point) and through the point a
+    line of the slope each framework returned there (the gradient's first component). Answers
+    that are not a finite slope (NaN, infinity, ``None``, an exception) draw no line; every
+    panel names all answers under its axes.
+
+    ``results`` is what :func:`lossedu.atlas.run` returned; ``ids`` picks entries from it (all
+    by default), in that order.
+
+    >>> from lossedu.atlas import Result
+    >>> fig = plot_atlas_entries([Result("abs", "jax", "0.7.2", [0.0], "value", [1.0])])
+    >>> fig.axes[0].get_title(), fig.axes[0].get_xlabel().splitlines()[-1]
+    ('abs', 'JAX: 1')
+    """
+    from . import atlas
+
+    results = list(results)
+    by_key = {(r.id, r.framework): r for r in results}
+    ids = list(dict.fromkeys(r.id for r in results)) if ids is None else list(ids)
+    unknown = [i for i in ids if not any(k[0] == i for k in by_key)]
+    if not ids or unknown:
+        raise ValueError(f"no results for the entries {unknown or ids}; pass atlas.run() results")
+    if not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns must be a positive int, got {columns!r}")
+    columns = min(columns, len(ids))
+    rows = -(-len(ids) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.1 * columns, 3.1 * rows + 0.8),
+                             layout="constrained", squeeze=False)
+    for ax in axes.ravel()[len(ids):]:
+        ax.set_axis_off()
+    for ax, entry_id in zip(axes.ravel(), ids):
+        entry = atlas.ENTRY_BY_ID[entry_id]
+        point = np.asarray(entry.point, dtype=float)
+        t = np.linspace(point[0] - span, point[0] + span, 601)
+
+        def along(value):
+            moved = point.copy()
+            moved[0] = value
+            return entry.numpy(moved)
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = np.array([along(v) for v in t], dtype=float)
+            f0 = float(along(point[0]))
+        ax.plot(t, _jump_split(values), color="0.6", linewidth=2.4, zorder=1)
+        finite = values[np.isfinite(values)]
+        low, high = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
+        pad = max(0.25 * (high - low), 0.5)
+        ax.set_ylim(low - pad, high + pad)
+        notes = []
+        for framework, (name, colour, style, width) in _FRAMEWORK_STYLE.items():
+            result = by_key.get((entry_id, framework))
+            if result is None:
+                continue
+            slope = (float(np.ravel(result.grad)[0]) if result.kind == "value" else np.nan)
+            answer = atlas.format_grad(slope) if result.kind == "value" else atlas.describe(result)
+            notes.append(f"{name}: {answer}")
+            if np.isfinite(slope):
+                reach = np.array([-0.75, 0.75]) * span
+                ax.plot(point[0] + reach, f0 + slope * reach, linestyle=style, color=colour,
+                        linewidth=width, solid_capstyle="butt", zorder=4 - width / 10)
+        ax.plot([point[0]], [f0], "o", color="black", markersize=4.5, zorder=5)
+        ax.set_title(f"{entry_id}", fontsize=12, family="monospace")
+        label = "x" if point.size == 1 else "first coordinate"
+        ax.set_xlabel(label + "\n" + "\n".join(notes), fontsize=11)
+        ax.tick_params(labelsize=9)
+    axes[0, 0].set_ylabel("value", fontsize=10)
+    handles = [plt.Line2D([], [], color="0.6", linewidth=2.4, label="the operation (NumPy)")]
+    handles += [plt.Line2D([], [], color=c, linestyle=s, linewidth=min(w, 3.5),
+                           label=f"slope {n} returns")
+                for n, c, s, w in _FRAMEWORK_STYLE.values()]
+    fig.legend(handles=handles, loc="outside upper center", ncol=2, fontsize=11,
+               frameon=False)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_training_at_a_tie(histories, *, steps: int | None = None, title: str | None = None):
+    """Loss and weight per step of training runs that start at an exact fit (``histories``:
+    label -> :class:`lossedu.training.History`), the first ``steps`` steps of each. Runs that
+    coincide stay visible: the first is drawn widest, the later ones thinner on top.
+
+    >>> from lossedu.training import fit_line
+    >>> history = fit_line("numpy", "mae", [0.0, 1.0], [1.0, 3.0], weight=2.0, bias=1.0, steps=4)
+    >>> [ax.get_title() for ax in plot_training_at_a_tie({"NumPy": history}).axes]
+    ['loss', 'weight']
+    """
+    histories = dict(histories)
+    if not histories:
+        raise ValueError("histories must name at least one training run")
+    if steps is not None and (not isinstance(steps, int) or steps < 1):
+        raise ValueError(f"steps must be a positive int or None, got {steps!r}")
+    fig, (loss_ax, weight_ax) = plt.subplots(1, 2, figsize=(8.6, 3.6), layout="constrained")
+    styles = [("-", "o", 5.0), ("--", "s", 3.5), (":", "^", 2.5), ("-", "x", 1.2),
+              ("-.", "D", 1.0)]
+    for number, (label, history) in enumerate(histories.items()):
+        style, marker, width = styles[number % len(styles)]
+        loss = np.asarray(history.loss, dtype=float)[:steps]
+        weight = np.asarray(history.weight, dtype=float)[:None if steps is None else steps + 1]
+        kwargs = dict(linestyle=style, marker=marker, linewidth=width, markersize=3 + width,
+                      color=f"C{number}", label=label, markerfacecolor="none",
+                      zorder=2 + number)
+        loss_ax.plot(np.arange(loss.size), loss, **kwargs)
+        weight_ax.plot(np.arange(weight.size), weight, **kwargs)
+    loss_ax.set(xlabel="step", ylabel="MAE before the step", title="loss")
+    weight_ax.set(xlabel="step", ylabel="weight w", title="weight")
+    fig.legend(*loss_ax.get_legend_handles_labels(), loc="outside lower center", ncol=3,
+               fontsize="small", frameon=False)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
 # Figures first drawn in chapter 4
 
+_STYLES = [("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v")]
+
+
+def _curves_on_one_grid(curves: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    curves = {label: np.asarray(values, dtype=float).ravel() for label, values in curves.items()}
+    if not curves or len({values.size for values in curves.values()}) != 1:
+        raise ValueError("give at least one curve, all with the same number of values")
+    return curves
+
+
+def plot_descent_zoom(paths: Mapping[str, np.ndarray], optima: Mapping[str, float], *, zoom: int,
+                      ylabel: str = "c", title: str | None = None):
+    """Left: each one-parameter gradient-descent path in ``paths`` over all its steps, with a
+    dotted line at its optimum (``optima[label]``). Right: the last ``zoom`` steps of each, as
+    its distance above (+) or below (-) that optimum, a marker on every iterate, so that an
+    oscillation too small to see on the left shows."""
+    paths = _curves_on_one_grid(paths)
+    if set(optima) != set(paths):
+        raise ValueError(f"give one optimum per path: {sorted(paths)}, got {sorted(optima)}")
+    steps = next(iter(paths.values())).size
+    if isinstance(zoom, bool) or not isinstance(zoom, (int, np.integer)) or not 1 < zoom < steps:
+        raise ValueError(f"zoom must be a whole number of steps between 2 and {steps - 1}, got {zoom!r}")
+    fig, (whole, near) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained",
+                                      width_ratios=(3, 2))
+    tail = np.arange(steps - zoom, steps)
+    for (label, path), (line, marker) in zip(paths.items(), _STYLES):
+        drawn, = whole.plot(path, linestyle=line, linewidth=1.5, label=label)
+        whole.axhline(optima[label], linestyle=":", color=drawn.get_color(), linewidth=1)
+        near.plot(tail, path[tail] - optima[label], linestyle=line, marker=marker, markersize=4,
+                  linewidth=1, color=drawn.get_color(), label=label)
+    whole.axvspan(tail[0], tail[-1], color="0.88", zorder=0, label=f"last {zoom} steps")
+    near.axhline(0, color="0.5", linewidth=0.8, zorder=0)
+    whole.set(xlabel="step", ylabel=ylabel, title="All steps (dotted: each optimum)")
+    near.set(xlabel="step", ylabel=f"{ylabel} minus its optimum", title=f"The last {zoom} steps")
+    whole.legend(fontsize="small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_convergence(distances: Mapping[str, np.ndarray], *, window: int = 1,
+                     floor: float = 1e-16, title: str | None = None):
+    """Log-log plot of each run's distance to its optimum against the step (from step 1).
+
+    With ``window`` > 1 each point is the largest distance over the last ``window`` steps, so
+    that an iterate alternating around its optimum draws the width of its band rather than a
+    saw-tooth; distances below ``floor`` (0 has no logarithm) are drawn at ``floor``."""
+    distances = _curves_on_one_grid(distances)
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise ValueError(f"window must be a positive whole number of steps, got {window!r}")
+    if not (np.isfinite(floor) and floor > 0):
+        raise ValueError(f"floor must be a positive number, got {floor!r}")
+    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    for (label, distance), (line, _) in zip(distances.items(), _STYLES):
+        if np.any(distance < 0) or not np.all(np.isfinite(distance)):
+            raise ValueError(f"distances must be finite and non-negative; {label!r} is not")
+        worst = np.array([distance[max(0, t - window + 1):t + 1].max()
+                          for t in range(distance.size)])
+        ax.loglog(np.arange(1, distance.size), np.maximum(worst[1:], floor), linestyle=line,
+                  linewidth=1.5, label=label)
+    what = "distance" if window == 1 else f"largest distance over {window} steps"
+    ax.set(xlabel="step (log scale)", ylabel=f"{what} (log scale)",
+           title=title or "Distance to the optimum")
+    ax.legend(fontsize="small", loc="lower left")
+    return fig
+
+
+def plot_constant_derivatives(datasets: Mapping[str, np.ndarray], grid, *,
+                              title: str | None = None):
+    """The derivative of the mean MSE (left) and the mean MAE (right) of a constant prediction
+    ``c`` with respect to ``c``, over ``grid``, for each set of targets in ``datasets``; the
+    optimal constants are where a curve crosses 0."""
+    from .training import constant_gradient
+
+    grid = np.asarray(grid, dtype=float)
+    if grid.ndim != 1 or grid.size < 2:
+        raise ValueError("grid must be a 1-D array of at least two values of c")
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+    for ax, loss in zip(axes, ("mse", "mae")):
+        for (label, y), (line, _) in zip(datasets.items(), _STYLES):
+            gradient = constant_gradient(loss, y)
+            ax.plot(grid, [gradient([c])[0] for c in grid], linestyle=line, linewidth=1.6,
+                    label=label)
+        ax.axhline(0, color="0.5", linewidth=0.8, zorder=0)
+        ax.set(xlabel="constant prediction c", ylabel=f"d/dc of the mean {loss.upper()}",
+               title=loss.upper())
+        ax.legend(fontsize="small", loc="upper left")
+    if title:
+        fig.suptitle(title)
+    return fig
+
 
 # Figures first drawn in chapter 5
 
+# Curves that may lie exactly on top of each other: a thick line below, then lines whose open
+# markers and thin dashes leave it visible.
+_OVERLAY_STYLES = [dict(linestyle="-", linewidth=3.2, alpha=0.75),
+                   dict(linestyle=":", linewidth=1.8, marker="o", markersize=6,
+                        markerfacecolor="white"),
+                   dict(linestyle="--", linewidth=1.6),
+                   dict(linestyle="-.", linewidth=1.4, marker="^", markersize=6,
+                        markerfacecolor="white")]
+
+
+def _overlay_style(number: int) -> dict:
+    return dict(_OVERLAY_STYLES[number % len(_OVERLAY_STYLES)], color=f"C{number % 10}")
+
+
+def plot_forward_backward(x, values: Mapping[str, np.ndarray], gradients: Mapping[str, np.ndarray],
+                          *, jumps=(), title: str | None = None):
+    """Each function's value (left: the forward pass) and the gradient autodiff returns for it
+    (right: the backward pass), against its input ``x``.
+
+    ``values`` and ``gradients`` map a label to an array of the same shape as ``x``; a label in
+    both keeps its colour and style. Value curves are drawn in pieces between the ``jumps`` (the
+    x where a value jumps), so that no jump is drawn as a steep line.
+
+    >>> x = np.linspace(-1, 1, 9)
+    >>> fig = plot_forward_backward(x, {"round": np.round(x)}, {"round": np.zeros(9)},
+    ...                             jumps=[-0.5, 0.5])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Forward pass: the value', 'Backward pass: the gradient']
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size < 2 or not np.all(np.diff(x) > 0):
+        raise ValueError("x must be a 1-D increasing grid of at least two values")
+    if not values or not gradients:
+        raise ValueError("give at least one value curve and one gradient curve")
+    labels = list(dict.fromkeys([*values, *gradients]))
+    fig, (forward, backward) = plt.subplots(1, 2, figsize=(9, 3.9), layout="constrained",
+                                            sharex=True)
+    for ax, curves, pieces in ((forward, values, _pieces(x, np.atleast_1d(jumps))),
+                               (backward, gradients, [x])):
+        for label, y in curves.items():
+            y = np.asarray(y, dtype=float)
+            if y.shape != x.shape:
+                raise ValueError(f"curve {label!r} has shape {y.shape}, x has {x.shape}")
+            style = _overlay_style(labels.index(label))
+            for number, piece in enumerate(pieces):
+                keep = np.isin(x, piece)
+                ax.plot(x[keep], y[keep], markevery=max(1, x.size // 12),
+                        label=label if number == 0 else None, **style)
+    forward.set(xlabel="x", ylabel="value", title="Forward pass: the value")
+    backward.set(xlabel="x", ylabel="gradient d/dx", title="Backward pass: the gradient")
+    low, high = backward.get_ylim()
+    backward.set_ylim(min(low, -0.5), max(high, 1.5))
+    handles, names = forward.get_legend_handles_labels()
+    for handle, name in zip(*backward.get_legend_handles_labels()):
+        if name not in names:
+            handles.append(handle)
+            names.append(name)
+    fig.legend(handles, names, loc="outside lower center", ncol=len(names))
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_training_runs(runs: Mapping[str, object], *, steps: int | None = None,
+                       title: str | None = None):
+    """The weight (left) and the loss (right, log scale) at each step of each training run.
+
+    ``runs`` maps a label to a :class:`lossedu.training.History` (anything with ``weight`` and
+    ``loss`` arrays); ``steps`` limits the figure to the first steps, where runs differ most.
+    Runs that coincide stay visible: the first is a thick line, the second a dotted line with
+    open markers on top of it.
+
+    >>> from lossedu.training import History
+    >>> run = History(weight=np.array([0.0, 1.0, 1.5]), bias=np.zeros(3),
+    ...               loss=np.array([4.0, 1.0]))
+    >>> fig = plot_training_runs({"MSE": run})
+    >>> fig.axes[1].get_yscale()
+    'log'
+    """
+    if not runs:
+        raise ValueError("give at least one training run")
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer))
+                              or steps < 1):
+        raise ValueError(f"steps must be a positive whole number, got {steps!r}")
+    fig, (weight_ax, loss_ax) = plt.subplots(1, 2, figsize=(9, 3.9), layout="constrained")
+    for number, (label, run) in enumerate(runs.items()):
+        if not (hasattr(run, "weight") and hasattr(run, "loss")):
+            raise TypeError(f"run {label!r} must be a History (with weight and loss), "
+                            f"got {type(run).__name__}")
+        style = _overlay_style(number)
+        for ax, values in ((weight_ax, run.weight), (loss_ax, run.loss)):
+            values = np.asarray(values, dtype=float).ravel()[:None if steps is None else steps + 1]
+            ax.plot(np.arange(values.size), values, markevery=max(1, values.size // 15),
+                    label=label, **style)
+    weight_ax.set(xlabel="step", ylabel="weight w", title="The weight at each step")
+    loss_ax.set(xlabel="step", ylabel="loss (log scale)", yscale="log",
+                title="The loss before each step")
+    fig.legend(*weight_ax.get_legend_handles_labels(), loc="outside lower center",
+               ncol=len(runs))
+    if title:
+        fig.suptitle(title)
+    return fig
+
 
 # Figures first drawn in chapter 6
+
+
+def plot_estimate_spread(estimates: Mapping[str, np.ndarray], exact, *, components=None,
+                         xlabel: str = "estimate", title: str | None = None):
+    """Histograms of many estimates of a quantity whose exact value is known: one row per
+    estimator, one column per component, the exact value as a dashed line and each
+    estimator's mean as a solid one. Rows of one column share their bins, so widths compare.
+
+    ``estimates`` maps a label to an array of shape ``(n,)`` (one component) or ``(n, k)``;
+    ``exact`` has one value per component; ``components`` names the columns.
+
+    >>> rng = np.random.default_rng(0)
+    >>> fig = plot_estimate_spread({"wide": rng.normal(0, 2, 300),
+    ...                             "narrow": rng.normal(0, 0.5, 300)}, exact=0.0)
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['wide\\ncount', 'narrow\\ncount']
+    """
+    if not estimates:
+        raise ValueError("give at least one set of estimates")
+    exact = np.atleast_1d(np.asarray(exact, dtype=float))
+    if exact.ndim != 1 or not np.all(np.isfinite(exact)):
+        raise ValueError("exact must be one finite number per component")
+    arrays = {}
+    for label, values in estimates.items():
+        values = np.asarray(values, dtype=float)
+        values = values[:, None] if values.ndim == 1 else values
+        if values.ndim != 2 or values.shape[1] != exact.size or values.shape[0] < 2:
+            raise ValueError(f"estimates {label!r} have shape {np.shape(estimates[label])}; "
+                             f"need (n,) or (n, {exact.size}) with n of at least 2")
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"estimates {label!r} are not all finite")
+        arrays[label] = values
+    names = ([f"component {i}" for i in range(exact.size)] if components is None
+             else list(components))
+    if len(names) != exact.size:
+        raise ValueError(f"{len(names)} component names for {exact.size} components")
+    fig, axes = plt.subplots(len(arrays), exact.size, layout="constrained", sharex="col",
+                             figsize=(3.7 * exact.size, 1.4 + 1.6 * len(arrays)), squeeze=False)
+    for column in range(exact.size):
+        bins = np.histogram_bin_edges(np.concatenate([a[:, column] for a in arrays.values()]), 40)
+        for row, (label, values) in enumerate(arrays.items()):
+            ax = axes[row, column]
+            ax.hist(values[:, column], bins=bins, color="C0", alpha=0.8, edgecolor="white",
+                    linewidth=0.5)
+            ax.axvline(exact[column], color="black", linestyle="--", linewidth=1.6,
+                       label="exact value")
+            ax.axvline(values[:, column].mean(), color="C3", linestyle="-", linewidth=1.4,
+                       label="mean of the estimates")
+            if column == 0:
+                ax.set_ylabel(f"{label}\ncount")
+            if row == 0:
+                ax.set_title(names[column], fontsize="medium")
+        axes[-1, column].set_xlabel(xlabel)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), fontsize="small",
+               loc="outside lower center", ncol=2)
+    if title:
+        fig.suptitle(title)
+    return fig

@@ -285,6 +285,27 @@ def constant_gradient(loss: str, y, **options) -> Callable[[np.ndarray], np.ndar
     return lambda p: np.array([np.sum(grad_fn(y, np.full_like(y, p[0]), **options))])
 
 
+def constant_optimum(loss: str, y, **options) -> float:
+    """The constant prediction ``c`` with the smallest mean ``loss`` over the targets ``y``, for
+    a convex loss: where its gradient (:func:`constant_gradient`) stops being negative, found by
+    bisection between the smallest and the largest target. Where a whole interval is optimal (MAE
+    with an even number of targets) this is the interval's left end.
+
+    >>> constant_optimum("mse", [1.0, 2.0, 6.0]), constant_optimum("mae", [1.0, 2.0, 6.0])
+    (3.0, 2.0)
+    """
+    y = as_real_array(y, "y").astype(np.float64)
+    if y.ndim != 1 or y.size == 0:
+        raise ValueError(f"y must be a 1-D array of at least one target, got shape {y.shape}")
+    gradient = constant_gradient(loss, y, **options)
+    low, high = float(y.min()), float(y.max())
+    while True:  # ends: the interval halves until no float lies strictly inside it
+        middle = (low + high) / 2
+        if not low < middle < high:
+            return high if gradient([low])[0] < 0 else low
+        low, high = (middle, high) if gradient([middle])[0] < 0 else (low, middle)
+
+
 @dataclass(frozen=True)
 class Classifier:
     """A logistic-regression model, ``probability = sigmoid(features @ weights + bias)``, and the

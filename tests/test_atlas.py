@@ -188,8 +188,8 @@ def test_markdown_output_names_the_versions_and_has_a_row_per_entry(capsys):
     assert lines[0].startswith("Gradients at the kink, generated with torch ")
     table = [line for line in lines if line.startswith("| `")]
     assert len(table) == len(atlas.ENTRIES)
-    assert lines[2] == ("| id | what is differentiated | point | PyTorch | NumPy central "
-                        "| NumPy backward / forward |")
+    assert lines[2] == atlas.TABLE_LEGEND
+    assert lines[4] == "| entry | slopes left / right | PyTorch | NumPy central |"
 
 
 @pytest.mark.parametrize("argv", [["--ids", "abs,nonsense"], ["--frameworks", "torch,mxnet"]])
@@ -213,7 +213,7 @@ def test_running_as_a_module_prints_the_table():
     result = subprocess.run([sys.executable, "-m", "lossedu.atlas", "--ids", "abs",
                              "--frameworks", "numpy-central"],
                             capture_output=True, text=True, check=True)
-    assert "| `abs` |" in result.stdout
+    assert "| `abs`: d/dx abs(x) at x = 0 | -1 / 1 | 0 |" in result.stdout
     assert result.stderr == ""
 
 
@@ -257,6 +257,9 @@ def test_the_calls_table_escapes_and_covers_every_entry():
     assert calls.count("<tr>") == len(atlas.ENTRIES) + 1
     assert "<code>torch.linalg.vector_norm</code>" in calls
     assert "where(x &gt; 0, torch.sqrt(x), 0)" in calls
+    assert "<td>PyTorch: <code>torch.abs</code><br>TensorFlow: <code>tf.abs</code><br>" in calls
+    with pytest.raises(TypeError, match="entries"):
+        atlas.calls_html(["abs"])
 
 
 def test_every_result_of_a_run_names_the_imported_frameworks_version():
@@ -323,3 +326,74 @@ def test_the_comparison_marks_exactly_the_answers_that_changed():
     assert "**1 ≠ 0**" in rows["clip_upper"] and rows["clip_upper"].endswith("| **differs** |")
     assert [i for i, line in rows.items() if "differs" in line] == ["clip_upper"]
     assert "**pinned ≠ Colab**" in table[0]
+
+
+def _answers(entry_id="abs", **answers):
+    """Results for one entry: framework=grad, or a kind ("none", "missing", "raises")."""
+    results = []
+    for framework, answer in answers.items():
+        if isinstance(answer, str):
+            error = "RuntimeError: no grad_fn" if answer == "raises" else None
+            results.append(atlas.Result(entry_id, framework, "v", [0.0], answer, None, error))
+        else:
+            results.append(atlas.Result(entry_id, framework, "v", [0.0], "value", answer))
+    return results
+
+
+@pytest.mark.parametrize("answers, odd", [
+    (dict(torch=[0.0], tensorflow=[0.0], jax=[0.0]), set()),
+    (dict(torch=[0.0], tensorflow=[-0.0], jax=[1.0]), {"jax"}),  # -0 counts as 0
+    (dict(torch=[float("nan")], tensorflow=[0.0], jax=[float("nan")]), {"tensorflow"}),
+    (dict(torch="raises", tensorflow="none", jax=[0.0]), {"torch", "tensorflow", "jax"}),
+    (dict(torch=[1.0], tensorflow="missing", jax=[0.5]), {"torch", "jax"}),
+    (dict(torch=[1.0], tensorflow="missing", jax=[1.0]), set()),
+    (dict(torch=[0.5, 0.5], tensorflow=[1.0, 0.0], jax=[0.5, 0.5]), {"tensorflow"}),
+])
+def test_disagreeing_marks_the_minority_or_everyone_without_a_majority(answers, odd):
+    assert atlas.disagreeing(_answers(**answers)) == odd
+
+
+def test_disagreeing_refuses_answers_to_different_entries():
+    mixed = _answers("abs", torch=[0.0]) + _answers("relu", jax=[0.0])
+    with pytest.raises(ValueError, match="different entries"):
+        atlas.disagreeing(mixed)
+
+
+def test_the_table_is_narrow_and_bolds_exactly_the_disagreeing_answers():
+    results = (_answers("abs", torch=[0.0], tensorflow=[0.0], jax=[1.0])
+               + _answers("clip_upper", torch=[1.0], tensorflow=[1.0], jax=[1.0])
+               + _answers("abs", **{"numpy-central": [0.0]}))
+    header, rows = atlas.table_rows(results)
+    assert header == ["entry", "slopes left / right", "PyTorch", "TensorFlow", "JAX"]
+    assert rows[0] == ["abs", "-1 / 1", "0", "0", "**1**"]
+    assert rows[1] == ["clip_upper", "1 / 0", "1", "1", "1"]
+    header, _ = atlas.table_rows(results, central=True)
+    assert header[-1] == "NumPy central"
+    table = atlas.markdown_table(results, legend=False).splitlines()
+    assert table[0].startswith("| entry |") and len(table) == 4
+    assert table[2] == "| `abs`: d/dx abs(x) at x = 0 | -1 / 1 | 0 | 0 | **1** |"
+    assert atlas.markdown_table(results).splitlines()[0] == atlas.TABLE_LEGEND
+    for bad in ([], None):
+        with pytest.raises(ValueError, match="non-empty"):
+            atlas.table_rows(bad)
+
+
+
+def test_classification_tables_cover_the_classifiable_entries_and_count_verdicts():
+    results = (_answers("abs", torch=[0.0], tensorflow=[0.0], jax=[1.0])
+               + _answers("sign_zero", torch=[0.0], jax=[0.0])  # a jump: not classified
+               + _answers("relu", torch=[0.0], tensorflow=[2.0], jax=[float("nan")]))
+    verdicts = atlas.classifications(results)
+    assert list(verdicts) == ["abs", "relu"]
+    assert verdicts["relu"] == {"torch": "min-norm", "tensorflow": "not a subgradient",
+                                "jax": "nan/inf"}
+    table = atlas.classification_table(results).splitlines()
+    assert table[0] == "| entry | PyTorch | TensorFlow | JAX |"
+    assert table[2] == "| `abs` | min-norm | min-norm | subgradient |"
+    counts = atlas.classification_table(results, counts=True).splitlines()
+    assert counts[0] == "| verdict | PyTorch | TensorFlow | JAX |"
+    assert "| min-norm | 2 | 1 | 0 |" in counts
+    with pytest.raises(ValueError, match="non-empty"):
+        atlas.classifications([])
+    with pytest.raises(ValueError, match="nothing|no entry"):
+        atlas.classification_table(_answers("sign_zero", torch=[0.0]))

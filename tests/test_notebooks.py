@@ -50,7 +50,7 @@ def test_stored_executed_in_order_without_errors_or_stderr(path):
 def test_colab_cell_first_then_versions_and_seed(path):
     colab, setup = code_cells(load(path))[:2]
     assert "colab-install" in colab.metadata.get("tags", []) and colab.outputs == []
-    assert "versions_line()" in setup.source
+    assert "print_versions()" in setup.source
     assert "default_rng(" in setup.source, "set the chapter's seed in its setup cell"
 
 

@@ -106,17 +106,347 @@ def test_landscapes_have_a_surface_and_a_contour_panel_per_loss():
 
 # Figures first drawn in chapter 1
 
+def test_broadcast_trap_draws_the_matrix_numpy_builds_and_outlines_the_pairs():
+    y_true, y_pred = np.array([1.5, 0.2, 3.9]), np.array([[1.2], [0.5], [3.2]])
+    fig = plotting.plot_broadcast_trap(y_true, y_pred)
+    trap_ax, meant_ax = fig.axes
+    np.testing.assert_allclose(trap_ax.get_images()[0].get_array(), np.abs(y_pred - y_true))
+    np.testing.assert_allclose(meant_ax.get_images()[0].get_array().ravel(),
+                               np.abs(y_pred.ravel() - y_true))
+    corners = sorted(patch.get_xy() for patch in trap_ax.patches)
+    assert corners == [(-0.5, -0.5), (0.5, 0.5), (1.5, 1.5)]  # the diagonal, nothing else
+    assert trap_ax.get_title().endswith(f"{np.mean(np.abs(y_pred - y_true)):.4g}")
+    assert meant_ax.get_title().endswith(f"{lossedu.mae(y_true, y_pred.ravel()):.4g}")
+    assert len(trap_ax.texts) == 9 and trap_ax.get_xlabel() and trap_ax.get_ylabel()
+
+
+@pytest.mark.parametrize("y_true, y_pred", [
+    (np.zeros(3), np.zeros(3)),                 # nothing to broadcast
+    (np.zeros((3, 1)), np.zeros(3)),            # the other way round
+    (np.zeros(3), np.zeros((4, 1))),            # different lengths
+    (np.zeros(13), np.zeros((13, 1))),          # too many numbers to print in the cells
+])
+def test_broadcast_trap_rejects_other_shapes(y_true, y_pred):
+    with pytest.raises(ValueError, match=r"\(N,\).*\(N, 1\)"):
+        plotting.plot_broadcast_trap(y_true, y_pred)
+
+
+def test_broadcast_trap_rejects_non_numbers_and_nan():
+    with pytest.raises(TypeError, match="y_true"):
+        plotting.plot_broadcast_trap(["a", "b"], [[1.0], [2.0]])
+    with pytest.raises(ValueError, match="y_pred"):
+        plotting.plot_broadcast_trap([1.0, 2.0], [[np.nan], [2.0]])
+
+
+def test_curve_panels_share_labels_styles_and_the_y_axis():
+    fig = plotting.plot_curve_panels({"mean": {"a": [3, 2, 1], "b": [3, 2, 1]},
+                                      "sum": {"a": [3, 1, 0.5], "b": [3, 9, 27]}},
+                                     log=True, ylabel="distance")
+    left, right = fig.axes
+    assert [ax.get_title() for ax in fig.axes] == ["mean", "sum"]
+    assert left.get_yscale() == "log" and left.get_ylabel() == "distance"
+    assert left.get_shared_y_axes().joined(left, right)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "b"]
+    for ax in fig.axes:
+        a, b = ax.get_lines()
+        assert a.get_linestyle() != b.get_linestyle() and a.get_marker() != b.get_marker()
+    np.testing.assert_array_equal(right.get_lines()[1].get_ydata(), [3, 9, 27])
+
+
+@pytest.mark.parametrize("panels, log, match", [
+    ({}, False, "at least one panel"),
+    ({"p": {"a": [1, 2]}, "q": {"b": [1, 2]}}, False, "same"),
+    ({"p": {"a": [1, np.inf]}}, False, "finite"),
+    ({"p": {"a": [1, 0]}}, True, "log"),
+])
+def test_curve_panels_reject_malformed_input(panels, log, match):
+    with pytest.raises(ValueError, match=match):
+        plotting.plot_curve_panels(panels, log=log)
+
 
 # Figures first drawn in chapter 2
+
+def test_difference_quotients_of_abs_ramp_only_within_one_step_of_the_kink():
+    fig = plotting.plot_difference_quotients_near_kink(np.abs, 0.0, 0.01, span=2.0)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines) == ["central", "forward", "backward"]
+    distance = np.asarray(lines["central"].get_xdata())
+    central = np.asarray(lines["central"].get_ydata())
+    far = np.abs(distance) >= 1
+    np.testing.assert_allclose(central[far], np.sign(distance[far]), atol=1e-9)
+    near = np.abs(distance) < 1
+    np.testing.assert_allclose(central[near], distance[near], atol=1e-9)  # the ramp x / h
+    forward = np.asarray(lines["forward"].get_ydata())
+    assert np.allclose(forward[distance >= 0], 1.0) and np.allclose(forward[distance <= -1], -1.0)
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+
+
+@pytest.mark.parametrize("arguments", [
+    dict(f=np.abs, kink=0.0, step=0.0), dict(f=np.abs, kink=0.0, step=-1.0),
+    dict(f=np.abs, kink=float("nan"), step=0.1), dict(f=np.abs, kink=0.0, step="0.1"),
+    dict(f=np.abs, kink=0.0, step=0.1, span=0.0)])
+def test_difference_quotients_reject_bad_steps_and_kinks(arguments):
+    with pytest.raises(ValueError):
+        plotting.plot_difference_quotients_near_kink(**arguments)
+
+
+def test_difference_quotients_need_a_function():
+    with pytest.raises(TypeError, match="function"):
+        plotting.plot_difference_quotients_near_kink(0.0, 0.0, 0.1)
+
+
+def test_jacobians_are_drawn_with_their_values_and_a_symmetric_scale():
+    none = lossedu.jacobian(lossedu.mae_grad, [0.0, 0.0, 0.0], [1.0, -2.0, 0.0], reduction="none")
+    mean = lossedu.jacobian(lossedu.mae_grad, [0.0, 0.0, 0.0], [1.0, -2.0, 0.0])
+    fig = plotting.plot_jacobians({"none": none, "mean": mean}, title="t")
+    none_ax, mean_ax = fig.axes[:2]
+    np.testing.assert_array_equal(none_ax.get_images()[0].get_array(), none)
+    assert [text.get_text() for text in mean_ax.texts] == ["0.33", "-0.33", "0"]
+    assert len(none_ax.texts) == 9
+    assert none_ax.get_images()[0].get_clim() == (-1.0, 1.0)
+    assert mean_ax.get_images()[0].get_clim() == (-1.0, 1.0)  # one scale for both
+    assert [ax.get_title() for ax in (none_ax, mean_ax)] == ["none: 3 x 3", "mean: 1 x 3"]
+
+
+@pytest.mark.parametrize("matrices", [
+    {}, [np.eye(2)], {"vector": np.ones(3)}, {"empty": np.zeros((0, 2))},
+    {"nan": np.array([[np.nan]])}, {"text": np.array([["a"]])}])
+def test_jacobians_reject_what_is_not_a_mapping_of_real_matrices(matrices):
+    with pytest.raises(ValueError):
+        plotting.plot_jacobians(matrices)
+
+
+def test_step_size_error_marks_the_default_steps_when_asked():
+    from lossedu.numdiff import default_step
+
+    fig = plotting.plot_step_size_error(np.sin, np.cos, 1.0, steps=[1e-3, 1e-6],
+                                        mark_defaults=True)
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert labels == ["forward", "forward default h", "central", "central default h"]
+    marker = fig.axes[0].get_lines()[3]
+    assert marker.get_xdata()[0] == pytest.approx(float(default_step(np.array(1.0), "central")))
+
 
 
 # Figures first drawn in chapter 3
 
+def _answer(entry_id, framework, kind="value", grad=None, point=(0.0,)):
+    from lossedu.atlas import Result
+
+    error = "RuntimeError: no grad_fn" if kind == "raises" else None
+    return Result(entry_id, framework, "v", list(point), kind, grad, error)
+
+
+def test_atlas_panels_draw_each_returned_slope_through_the_point_and_name_every_answer():
+    results = [_answer("abs", "torch", grad=[0.0]), _answer("abs", "tensorflow", grad=[0.0]),
+               _answer("abs", "jax", grad=[1.0]),
+               _answer("norm_zero", "torch", grad=[0.0, 0.0], point=(0.0, 0.0)),
+               _answer("norm_zero", "tensorflow", "none", point=(0.0, 0.0)),
+               _answer("norm_zero", "jax", grad=[float("nan")] * 2, point=(0.0, 0.0))]
+    fig = plotting.plot_atlas_entries(results, columns=2)
+    abs_ax, norm_ax = fig.axes
+    assert [abs_ax.get_title(), norm_ax.get_title()] == ["abs", "norm_zero"]
+
+    def slopes(ax):  # the straight two-point lines are the frameworks' slopes
+        found = {}
+        for line in ax.get_lines():
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if x.size == 2:
+                found[line.get_color()] = (y[1] - y[0]) / (x[1] - x[0])
+                assert np.isclose(np.interp(0.0, x, y), 0.0)  # through the point (0, |0|)
+        return found
+
+    colours = {name: style[1] for name, style in plotting._FRAMEWORK_STYLE.items()}
+    assert slopes(abs_ax) == pytest.approx({colours["torch"]: 0.0, colours["tensorflow"]: 0.0,
+                                            colours["jax"]: 1.0})
+    assert slopes(norm_ax) == pytest.approx({colours["torch"]: 0.0})  # None and NaN: no line
+    assert norm_ax.get_xlabel().splitlines()[1:] == ["PyTorch: 0", "TensorFlow: None", "JAX: nan"]
+
+
+def test_atlas_panels_keep_the_order_asked_for_and_reject_bad_selections():
+    results = [_answer("abs", "jax", grad=[1.0]), _answer("relu", "jax", grad=[0.0])]
+    fig = plotting.plot_atlas_entries(results, ["relu", "abs"])
+    assert [ax.get_title() for ax in fig.axes] == ["relu", "abs"]
+    with pytest.raises(ValueError, match="no results"):
+        plotting.plot_atlas_entries(results, ["clip_upper"])
+    with pytest.raises(ValueError, match="no results"):
+        plotting.plot_atlas_entries([])
+    with pytest.raises(ValueError, match="columns"):
+        plotting.plot_atlas_entries(results, columns=0)
+
+
+def test_training_at_a_tie_draws_every_run_for_the_steps_asked():
+    from lossedu.training import fit_line
+
+    x, y = np.arange(3.0), 2 * np.arange(3.0) + 1
+    runs = {f"subgradient {c:+g}": fit_line("numpy", "mae", x, y, weight=2.0, bias=1.0,
+                                            learning_rate=0.05, steps=10, subgradient=c)
+            for c in (0.0, 1.0)}
+    fig = plotting.plot_training_at_a_tie(runs, steps=6)
+    loss_ax, weight_ax = fig.axes[:2]
+    assert [line.get_label() for line in loss_ax.get_lines()] == list(runs)
+    assert [line.get_xdata().size for line in loss_ax.get_lines()] == [6, 6]
+    assert [line.get_xdata().size for line in weight_ax.get_lines()] == [7, 7]
+    assert np.all(loss_ax.get_lines()[0].get_ydata() == 0)  # subgradient 0 stays at the fit
+    assert loss_ax.get_lines()[1].get_ydata().max() > 0  # subgradient 1 leaves it
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.plot_training_at_a_tie({})
+    with pytest.raises(ValueError, match="steps"):
+        plotting.plot_training_at_a_tie(runs, steps=0)
+
 
 # Figures first drawn in chapter 4
+
+def test_descent_zoom_draws_every_path_whole_and_its_tail_about_the_optimum():
+    paths = {"converges": 3 + 0.5 ** np.arange(20), "alternates": 3 + 0.1 * (-1) ** np.arange(20)}
+    fig = plotting.plot_descent_zoom(paths, {"converges": 3.0, "alternates": 3.0}, zoom=5)
+    whole, near = fig.axes
+    np.testing.assert_allclose(whole.get_lines()[0].get_ydata(), paths["converges"])
+    tails = [line for line in near.get_lines() if line.get_label() in paths]
+    np.testing.assert_array_equal(tails[1].get_xdata(), np.arange(15, 20))
+    np.testing.assert_allclose(tails[1].get_ydata(), 0.1 * (-1) ** np.arange(15, 20))
+    assert all(ax.get_xlabel() and ax.get_ylabel() and ax.get_title() for ax in fig.axes)
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    ({"zoom": 20}, "zoom"), ({"zoom": 1}, "zoom"), ({"zoom": 2.5}, "zoom"),
+    ({"optima": {"a": 0.0}}, "optimum"),
+    ({"paths": {"a": np.ones(20), "b": np.ones(19)}}, "same number"),
+])
+def test_descent_zoom_rejects_bad_arguments(kwargs, word):
+    arguments = {"paths": {"a": np.ones(20), "b": np.ones(20)},
+                 "optima": {"a": 1.0, "b": 1.0}, "zoom": 5, **kwargs}
+    with pytest.raises(ValueError, match=word):
+        plotting.plot_descent_zoom(arguments.pop("paths"), arguments.pop("optima"), **arguments)
+
+
+def test_convergence_draws_the_worst_distance_over_the_window_on_log_axes():
+    distance = np.array([4.0, 1.0, 0.0, 1e-3, 0.0, 1e-3])
+    fig = plotting.plot_convergence({"run": distance}, window=2, floor=1e-9)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    line = ax.get_lines()[0]
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 6))
+    np.testing.assert_allclose(line.get_ydata(), [4.0, 1.0, 1e-3, 1e-3, 1e-3])
+    plain = plotting.plot_convergence({"run": distance}, floor=1e-9).axes[0].get_lines()[0]
+    np.testing.assert_allclose(plain.get_ydata(), [1.0, 1e-9, 1e-3, 1e-9, 1e-3])
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    ({"window": 0}, "window"), ({"window": True}, "window"), ({"floor": 0.0}, "floor"),
+    ({"distances": {"a": np.array([1.0, -1.0])}}, "non-negative"),
+    ({"distances": {"a": np.array([1.0, np.nan])}}, "finite"),
+    ({"distances": {}}, "at least one"),
+])
+def test_convergence_rejects_bad_arguments(kwargs, word):
+    arguments = {"distances": {"a": np.ones(4)}, **kwargs}
+    with pytest.raises(ValueError, match=word):
+        plotting.plot_convergence(arguments.pop("distances"), **arguments)
+
+
+def test_constant_derivatives_are_a_line_for_mse_and_a_staircase_for_mae():
+    grid = np.array([0.5, 1.5, 2.5, 3.5])
+    fig = plotting.plot_constant_derivatives({"data": np.array([1.0, 2.0, 3.0])}, grid)
+    mse_ax, mae_ax = fig.axes
+    np.testing.assert_allclose(mse_ax.get_lines()[0].get_ydata(), 2 * (grid - 2.0))
+    np.testing.assert_allclose(mae_ax.get_lines()[0].get_ydata(), [-1, -1 / 3, 1 / 3, 1])
+    assert [ax.get_title() for ax in fig.axes] == ["MSE", "MAE"]
+    with pytest.raises(ValueError, match="grid"):
+        plotting.plot_constant_derivatives({"data": [1.0]}, [[0.0, 1.0]])
+
 
 
 # Figures first drawn in chapter 5
 
 
+def test_forward_backward_splits_values_at_jumps_and_keeps_a_style_per_label():
+    x = np.linspace(-1.2, 1.2, 25)
+    values = {"round": np.round(x), "identity": x}
+    gradients = {"round": np.zeros_like(x), "identity": np.ones_like(x)}
+    fig = plotting.plot_forward_backward(x, values, gradients, jumps=[-0.5, 0.5])
+    forward, backward = fig.axes
+    round_pieces = [line for line in forward.get_lines() if line.get_color() == "C0"]
+    assert len(round_pieces) == 3  # x < -0.5, between, x > 0.5: no line across a jump
+    for line in round_pieces:
+        assert np.ptp(line.get_ydata()) == 0  # each piece is flat: one value of round
+    assert [line.get_color() for line in backward.get_lines()] == ["C0", "C1"]
+    np.testing.assert_array_equal(backward.get_lines()[1].get_ydata(), np.ones_like(x))
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["round", "identity"]
+
+
+@pytest.mark.parametrize("x, values, gradients, match", [
+    (np.array([0.0, 2.0, 1.0]), {"f": np.zeros(3)}, {"f": np.zeros(3)}, "increasing"),
+    (np.zeros((2, 2)), {"f": np.zeros(4)}, {"f": np.zeros(4)}, "1-D"),
+    (np.arange(3.0), {"f": np.zeros(4)}, {"f": np.zeros(3)}, "shape"),
+    (np.arange(3.0), {}, {"f": np.zeros(3)}, "at least one"),
+])
+def test_forward_backward_rejects_malformed_curves(x, values, gradients, match):
+    with pytest.raises(ValueError, match=match):
+        plotting.plot_forward_backward(x, values, gradients)
+
+
+def test_training_runs_draw_weight_and_log_loss_for_each_run():
+    from lossedu.training import History
+
+    run = History(weight=np.array([0.0, 1.0, 1.5, 1.75]), bias=np.zeros(4),
+                  loss=np.array([4.0, 1.0, 0.25]))
+    slow = History(weight=np.array([0.0, 0.5, 0.9, 1.2]), bias=np.zeros(4),
+                   loss=np.array([4.0, 2.0, 1.0]))
+    fig = plotting.plot_training_runs({"fast": run, "same": run, "slow": slow}, title="t")
+    weight_ax, loss_ax = fig.axes
+    assert loss_ax.get_yscale() == "log" and weight_ax.get_yscale() == "linear"
+    assert [line.get_label() for line in weight_ax.get_lines()] == ["fast", "same", "slow"]
+    np.testing.assert_array_equal(loss_ax.get_lines()[2].get_ydata(), slow.loss)
+    # the two identical runs are both visible: different line styles, the second with markers
+    first, second = weight_ax.get_lines()[:2]
+    assert first.get_linestyle() != second.get_linestyle() and second.get_marker() == "o"
+
+
+def test_training_runs_need_histories():
+    from lossedu.training import History
+
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.plot_training_runs({})
+    with pytest.raises(TypeError, match="History"):
+        plotting.plot_training_runs({"w": [0.0, 1.0]})
+    run = History(weight=np.arange(5.0), bias=np.zeros(5), loss=np.ones(4))
+    with pytest.raises(ValueError, match="steps"):
+        plotting.plot_training_runs({"run": run}, steps=0)
+    fig = plotting.plot_training_runs({"run": run}, steps=2)
+    assert [line.get_xdata().tolist() for line in fig.axes[0].get_lines()] == [[0, 1, 2]]
+
+
 # Figures first drawn in chapter 6
+
+
+def test_estimate_spread_has_a_row_per_estimator_shared_bins_and_the_exact_value():
+    rng = np.random.default_rng(5)
+    wide, narrow = rng.normal(1.0, 2.0, size=(400, 2)), rng.normal(1.0, 0.2, size=(400, 2))
+    fig = plotting.plot_estimate_spread({"wide": wide, "narrow": narrow}, exact=[1.0, -1.0],
+                                        components=["a", "b"], title="t")
+    assert len(fig.axes) == 4
+    top_left, top_right, bottom_left, _ = fig.axes
+    assert [top_left.get_title(), top_right.get_title()] == ["a", "b"]
+    assert top_left.get_ylabel() == "wide\ncount" and bottom_left.get_ylabel() == "narrow\ncount"
+    # the same bins in a column: the narrow estimator fills fewer of them
+    edges = [[patch.get_x() for patch in ax.patches] for ax in (top_left, bottom_left)]
+    assert edges[0] == edges[1]
+    filled = [sum(patch.get_height() > 0 for patch in ax.patches) for ax in (top_left, bottom_left)]
+    assert filled[1] < filled[0]
+    exact_line, mean_line = top_right.get_lines()
+    assert exact_line.get_xdata()[0] == -1.0 and exact_line.get_linestyle() == "--"
+    assert mean_line.get_xdata()[0] == pytest.approx(wide[:, 1].mean())
+
+
+@pytest.mark.parametrize("estimates, exact, components, match", [
+    ({}, 0.0, None, "at least one"),
+    ({"e": np.zeros((5, 2))}, 0.0, None, "shape"),
+    ({"e": np.zeros(1)}, 0.0, None, "at least 2"),
+    ({"e": np.array([0.0, np.nan])}, 0.0, None, "finite"),
+    ({"e": np.zeros(5)}, np.inf, None, "finite"),
+    ({"e": np.zeros(5)}, 0.0, ["a", "b"], "names"),
+])
+def test_estimate_spread_rejects_malformed_input(estimates, exact, components, match):
+    with pytest.raises(ValueError, match=match):
+        plotting.plot_estimate_spread(estimates, exact, components=components)

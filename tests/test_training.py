@@ -155,6 +155,36 @@ def test_line_gradient_validates_its_data():
         line_gradient("hinge", X, Y)
 
 
+def test_constant_optimum_is_the_mean_the_median_and_the_huber_minimiser():
+    from lossedu.training import constant_optimum
+
+    y = np.array([1.0, 2.0, 2.5, 3.0, 4.5, 6.0, 12.0])
+    assert constant_optimum("mse", y) == pytest.approx(y.mean(), abs=1e-12)
+    assert constant_optimum("mae", y) == 3.0
+    assert constant_optimum("mae", [0.0, 1.0, 2.0, 3.0]) == pytest.approx(1.0, abs=1e-12)
+    assert constant_optimum("mae", [5.0]) == 5.0
+    huber = constant_optimum("huber", y, delta=1.0)
+    grid = np.linspace(huber - 0.01, huber + 0.01, 201)
+    losses = [lossedu.huber(y, np.full_like(y, c), delta=1.0) for c in grid]
+    assert grid[np.argmin(losses)] == pytest.approx(huber, abs=1e-4)
+    assert huber not in (3.0, pytest.approx(y.mean()))
+
+
+@pytest.mark.parametrize("loss, y, error, word", [
+    ("mae", [], ValueError, "empty"),
+    ("mae", [[1.0, 2.0]], ValueError, "1-D"),
+    ("mae", 3.0, ValueError, "1-D"),
+    ("mae", [1.0, np.nan], ValueError, "nan"),
+    ("mae", ["a", "b"], TypeError, "real numbers"),
+    ("hinge", [1.0, 2.0], ValueError, "unknown loss"),
+])
+def test_constant_optimum_rejects_bad_input(loss, y, error, word):
+    from lossedu.training import constant_optimum
+
+    with pytest.raises(error, match=word):
+        constant_optimum(loss, y)
+
+
 @pytest.mark.parametrize("framework", ["torch", "tensorflow", "jax"])
 def test_a_loss_written_in_the_framework_trains_like_the_builtin(framework):
     if framework == "torch":
