@@ -1,5 +1,7 @@
 """lossedu.claims: silent when a sentence holds, a warning quoting it when it does not."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -31,3 +33,46 @@ def test_only_a_bool_can_be_a_verdict(holds):
 def test_the_sentence_is_required(statement):
     with pytest.raises(TypeError, match="statement"):
         claim(True, statement)
+
+
+# A torch release in which clamp blocks the gradient at its boundary (as hardtanh does), tried
+# by patching torch.clamp in the kernel before chapter 3 runs.
+CLAMP_BLOCKS_AT_ITS_BOUNDARY = """
+import torch
+
+_clamp = torch.clamp
+
+
+def _clamp_blocking_at_the_boundary(input, min=None, max=None):
+    inside = torch.ones_like(input, dtype=torch.bool)
+    if min is not None:
+        inside = inside & (input > min)
+    if max is not None:
+        inside = inside & (input < max)
+    return torch.where(inside, input, _clamp(input, min, max).detach())
+
+
+torch.clamp = torch.clip = _clamp_blocking_at_the_boundary
+"""
+
+
+@pytest.mark.needs_frameworks
+def test_a_torch_whose_clamp_blocks_at_the_boundary_fails_every_sentence_that_says_otherwise(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    root = Path(__file__).resolve().parent.parent
+    chapter = nbformat.read(root / "notebooks" / "03_kink_across_frameworks.ipynb", as_version=4)
+    chapter.cells.insert(1, nbformat.v4.new_code_cell(CLAMP_BLOCKS_AT_ITS_BOUNDARY))
+    sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(tmp_path / "kernel")}})
+    NotebookClient(chapter, timeout=300, kernel_name="python3", allow_errors=True, config=sockets,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    failed = ["".join(output.get("text", "")) for cell in chapter.cells
+              if "claim-check" in cell.metadata.get("tags", []) for output in cell.outputs]
+    clamp_sentences = [text for text in failed if "clamp" in text.split("but that")[0]]
+    assert len(clamp_sentences) >= 2, failed  # the clip edges, and clamp(h, min=0) as a ReLU
+    assert all("does not hold in this run" in text for text in failed)
+    errors = [o for cell in chapter.cells if cell.cell_type == "code" for o in cell.outputs
+              if o.output_type == "error"]
+    assert errors == [], "the chapter still runs to the end"
