@@ -229,12 +229,18 @@ def test_grading_from_the_wrong_folder_refuses_and_says_where_it_looked(tmp_path
     assert not (tmp_path / "_build").exists(), "no gradebook of zeros is written"
 
 
-def test_grading_refuses_when_no_submitted_file_matches_an_assignment_notebook(tmp_path):
-    source = tmp_path / "source"
+def course_with_one_submission(root: Path, submitted_as: str) -> Path:
+    """root/source/90_fixture.ipynb and alice's copy at root/subs/alice/<submitted_as>."""
+    source = root / "source"
     source.mkdir()
     nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
-    (tmp_path / "subs" / "alice").mkdir(parents=True)
-    nbformat.write(fixture_notebook(), tmp_path / "subs" / "alice" / "renamed.ipynb")
+    (root / "subs" / "alice").mkdir(parents=True)
+    nbformat.write(fixture_notebook(), root / "subs" / "alice" / submitted_as)
+    return source
+
+
+def test_grading_refuses_when_no_submitted_file_matches_an_assignment_notebook(tmp_path):
+    source = course_with_one_submission(tmp_path, "renamed.ipynb")
     with pytest.raises(ValueError, match=r"no submitted file in .*subs is named like .*90_fixture"):
         assign.grade(tmp_path / "subs", source, tmp_path / "out")
     run = run_grader("subs", "--source", "source", cwd=tmp_path)
@@ -242,11 +248,7 @@ def test_grading_refuses_when_no_submitted_file_matches_an_assignment_notebook(t
 
 
 def test_the_grader_prints_no_kernel_noise(tmp_path):
-    source = tmp_path / "source"
-    source.mkdir()
-    nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
-    (tmp_path / "subs" / "alice").mkdir(parents=True)
-    nbformat.write(fixture_notebook(), tmp_path / "subs" / "alice" / "90_fixture.ipynb")
+    course_with_one_submission(tmp_path, "90_fixture.ipynb")
     run = run_grader("subs", "--source", "source", "--out", "grades", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("graded 1 students")
