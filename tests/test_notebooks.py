@@ -124,3 +124,12 @@ def test_claims_in_the_prose_are_checked_by_hidden_silent_cells(path):
         assert "claim(" in cell.source, f"a claim-check cell that checks nothing: {cell.source}"
         # a failing check prints; a stored warning would make nbval compare against the failure
         assert cell.outputs == [], f"claim check failed when the notebook was stored: {cell.source}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_chapter_opens_with_its_goals_and_closes_with_a_summary(path):
+    markdown = [cell.source for cell in load(path).cells if cell.cell_type == "markdown"]
+    assert re.search(r"You will learn|By the end you can", markdown[0]), "say what the reader will learn"
+    headings = [line for source in markdown for line in source.splitlines() if line.startswith("## ")]
+    assert "## Summary" in headings and "## Exercises" in headings
+    assert headings.index("## Summary") == headings.index("## Exercises") - 1
