@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 SETUP := $(VENV)/.setup-done
 CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Tests run on every core (pytest-xdist): tests that share an expensive fixture are grouped
+# (xdist_group), and each notebook's cells stay together in one kernel (loadfile).
+PARALLEL ?= -n auto
 # Executed notebooks: the chapters, and the atlas page of the book
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard book/*.ipynb)
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOKS)
@@ -40,7 +43,7 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 test: unit nbval book browser
 
 unit: $(SETUP)
-	$(BIN)/python -m pytest -q --doctest-modules lossedu tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q $(PARALLEL) --dist loadgroup --doctest-modules lossedu tests --ignore=tests/browser
 
 # Debian's Chromium (not a browser that a test tool downloads); installing it needs root.
 $(CHROMIUM):
@@ -48,10 +51,10 @@ $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq chromium
 
 browser: $(SETUP) $(CHROMIUM) book
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) tests/browser
 
 nbval: $(SETUP)
-	$(BIN)/python -m pytest -q $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/python -m pytest -q $(PARALLEL) --dist loadfile $(NBVAL) $(NOTEBOOKS)
 
 # Re-execute every notebook in place (run this after changing lossedu or a notebook). Streams are
 # merged, so how the kernel happened to split printed text does not show up as a change.

@@ -2,15 +2,17 @@
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lossedu import assign
+from lossedu import assign, check
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -151,7 +153,7 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory):  # its tests share one xdist worker, so it runs once
     root = tmp_path_factory.mktemp("grading")
     source = root / "source"
     source.mkdir()
@@ -168,6 +170,7 @@ def graded(tmp_path_factory):
     return root / "out", rows
 
 
+@pytest.mark.xdist_group("graded")
 @pytest.mark.parametrize("student", EXPECTED)
 def test_every_kind_of_submission_gets_a_row_with_points_and_a_reason(graded, student):
     _, rows = graded
@@ -178,6 +181,7 @@ def test_every_kind_of_submission_gets_a_row_with_points_and_a_reason(graded, st
     assert words in mine[0].feedback
 
 
+@pytest.mark.xdist_group("graded")
 def test_gradebook_and_feedback_files(graded):
     out, rows = graded
     with open(out / "gradebook.csv") as handle:
@@ -198,19 +202,64 @@ def test_grading_needs_student_folders(tmp_path):
         assign.check_workers(0)
 
 
-def test_instructor_versions_score_full_marks_and_untouched_student_versions_zero(released, tmp_path):
-    submissions = tmp_path / "submissions"
-    for student, version in (("instructor", "instructor"), ("untouched", "student")):
-        (submissions / student).mkdir(parents=True)
-        for chapter in CHAPTERS:
-            (submissions / student / chapter.name).write_bytes(
-                (released / version / chapter.name).read_bytes())
-    rows = assign.grade(submissions, ROOT / "notebooks", tmp_path / "out", timeout=300)
-    instructor = [row for row in rows if row.student == "instructor"]
-    untouched = [row for row in rows if row.student == "untouched"]
-    assert len(instructor) == len(untouched) >= 7
-    assert all(row.points == row.max_points == 1 for row in instructor), instructor
-    assert all(row.points == 0 for row in untouched), untouched
+def only_definition(notebook, exercise: str) -> int:
+    """The index of the one cell that defines the function of ``exercise``: its solution."""
+    name, _ = check.EXERCISES[exercise]
+    defines = re.compile(rf"^(def|class) {name}\b|^{name} *=", flags=re.M)
+    where = [i for i, cell in enumerate(notebook.cells)
+             if cell.cell_type == "code" and defines.search(cell.source)]
+    assert len(where) == 1 and "solution" in notebook.cells[where[0]].metadata["tags"], \
+        f"{name} must be defined once, in the solution of exercise {exercise}"
+    return where[0]
+
+
+def test_the_grader_gives_an_instructor_version_full_marks(released, tmp_path):
+    chapter = CHAPTERS[0]  # the grader's run of a whole chapter, end to end
+    (tmp_path / "submissions" / "instructor").mkdir(parents=True)
+    (tmp_path / "submissions" / "instructor" / chapter.name).write_bytes(
+        (released / "instructor" / chapter.name).read_bytes())
+    rows = assign.grade(tmp_path / "submissions", ROOT / "notebooks", tmp_path / "out", timeout=300)
+    exercises = assign.checked_exercises(nbformat.read(chapter, as_version=4))
+    assert [row.exercise for row in rows] == sorted(exercises)
+    assert all(row.points == row.max_points == 1 for row in rows), rows
+
+
+# The other instructor versions are not run again here: nbval re-executes every chapter, and
+# its check cells must print what is stored, "Exercise N.M: passed". The grader calls the same
+# check on the same function, defined once (so still the solution at the end of the notebook).
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_every_instructor_version_passes_the_checks_the_grader_runs(chapter):
+    source = nbformat.read(chapter, as_version=4)
+    for exercise, check_source in assign.checked_exercises(source).items():
+        name, grader_check = check.EXERCISES[exercise]
+        only_definition(source, exercise)
+        assert grader_check is getattr(check, f"exercise_{exercise.replace('.', '_')}")
+        assert check_source.strip() == f"check.exercise_{exercise.replace('.', '_')}({name})"
+        check_cell = next(cell for cell in source.cells if cell.source == check_source)
+        shown = "".join(o.get("data", {}).get("text/plain", "") for o in check_cell.outputs)
+        assert shown == f"Exercise {exercise}: passed"
+
+
+# The untouched student versions are not run either (the grader's run of a stub is tested end
+# to end on the fixture above): the stub is the one definition the check can find.
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_untouched_student_version_scores_zero(released, chapter):
+    source = nbformat.read(chapter, as_version=4)
+    student = nbformat.read(released / "student" / chapter.name, as_version=4)
+    for exercise in assign.checked_exercises(source):
+        namespace = {"np": np}
+        try:
+            exec(student.cells[only_definition(source, exercise)].source, namespace)
+        except NotImplementedError:  # a stub for the whole cell
+            pass
+        result = check.grade(exercise, namespace)
+        assert not result.passed
+        assert re.search("not implemented yet|is not defined", result.feedback), result.feedback
+
+
+def test_the_course_has_graded_exercises_in_every_chapter():
+    counts = [len(assign.checked_exercises(nbformat.read(chapter, as_version=4))) for chapter in CHAPTERS]
+    assert all(counts) and sum(counts) >= 7, counts
 
 
 def run_grader(*args, cwd):
