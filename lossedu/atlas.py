@@ -417,8 +417,10 @@ def classifications(results: Sequence[Result]) -> dict[str, dict[str, str]]:
     """:func:`classify` for every entry of ``results`` that has a set of subgradients, as
     ``{entry id: {framework: verdict}}``, frameworks only (not the NumPy central difference).
 
-    >>> classifications(run(["abs", "sign_zero"], ["numpy-central", "jax"]))["abs"]
-    {'jax': 'subgradient'}
+    >>> jax_at_abs = Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])
+    >>> central = Result("abs", "numpy-central", None, [0.0], "value", [0.0])
+    >>> classifications([jax_at_abs, central])
+    {'abs': {'jax': 'subgradient'}}
     """
     if not isinstance(results, Sequence) or not results:
         raise ValueError("results must be a non-empty list of atlas results (atlas.run())")
@@ -434,7 +436,8 @@ def classification_table(results: Sequence[Result], *, counts: bool = False) -> 
     """A markdown table of :func:`classifications`: one row per entry and one column per
     framework, or with ``counts``, one row per verdict and how often each framework gave it.
 
-    >>> print(classification_table(run(["abs"], ["jax"]), counts=True))
+    >>> print(classification_table([Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])],
+    ...                            counts=True))
     | verdict | JAX |
     |---|---|
     | subgradient | 1 |
