@@ -96,3 +96,18 @@ def test_glossary_the_short_straight_through_form_is_wrong_for_large_float32():
     assert exact == 1 and short != 1
     small = np.float32(2 ** 23)
     assert small + (np.sign(small) - small) == 1
+
+
+def test_notation_names_what_the_library_and_pytorch_have():
+    import inspect
+
+    import torch.nn.functional as F
+
+    import lossedu
+
+    notation = (BOOK / "notation.md").read_text()
+    for name, function in [("subgradient", lossedu.mae_grad), ("step", lossedu.numerical_grad)]:
+        assert f"`{name}=`" in notation and name in inspect.signature(function).parameters
+    assert "`jacobian(...)`" in notation and callable(lossedu.jacobian)
+    assert "PyTorch's `l1_loss`, `mse_loss`" in notation
+    assert callable(F.l1_loss) and callable(F.mse_loss)
