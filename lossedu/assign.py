@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import hashlib
 import json
 import os
 import re
@@ -151,6 +152,7 @@ class Row:
     points: int
     max_points: int
     feedback: str
+    sha256: str  # of the file as it was graded: the bytes read are the bytes hashed
 
 
 def checked_exercises(notebook) -> dict[str, str]:
@@ -211,16 +213,25 @@ def grade_notebook(path: Path, original, *, student: str, timeout: int = 120,
                    kernel_name: str = "python3") -> list[Row]:
     """Grade one submitted notebook against its source ``original``."""
     exercises = checked_exercises(original)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        data, unreadable = b"", error
+    else:
+        unreadable = None
+    digest = "-" if unreadable else hashlib.sha256(data).hexdigest()
 
     def rows(points_and_feedback: dict[str, tuple[int, str]]) -> list[Row]:
-        return [Row(student, path.name, exercise, points, POINTS_PER_EXERCISE, feedback)
+        return [Row(student, path.name, exercise, points, POINTS_PER_EXERCISE, feedback, digest)
                 for exercise, (points, feedback) in points_and_feedback.items()]
 
     def everything_zero(reason: str) -> list[Row]:
         return rows({exercise: (0, reason) for exercise in exercises})
 
+    if unreadable is not None:
+        return everything_zero(f"the file could not be read ({type(unreadable).__name__})")
     try:
-        submission = nbformat.read(path, as_version=4)
+        submission = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(submission)
     except Exception as error:  # empty files, invalid JSON, and notebooks of the wrong shape
         first_line = (str(error).strip().splitlines() or ["empty file"])[0]
@@ -278,7 +289,8 @@ def grade(submissions: Path, source: Path, out: Path, *, timeout: int = 120,
                 jobs.append((folder.name, path))
             else:
                 unknown.append(Row(folder.name, path.name, "-", 0, 0,
-                                   "not one of the assignment's notebooks; not graded"))
+                                   "not one of the assignment's notebooks; not graded",
+                                   hashlib.sha256(path.read_bytes()).hexdigest()))
     if not jobs:
         raise ValueError(f"no submitted file in {submissions.resolve()} is named like an assignment "
                          f"notebook of {source.resolve()} ({', '.join(sorted(originals))}); check "
@@ -309,10 +321,11 @@ def write_reports(rows: list[Row], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "gradebook.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "notebook", "exercise", "points", "max_points", "feedback"])
+        writer.writerow(["student", "notebook", "exercise", "points", "max_points", "feedback",
+                         "sha256"])
         for row in rows:
             writer.writerow([row.student, row.notebook, row.exercise, row.points, row.max_points,
-                             row.feedback])
+                             row.feedback, row.sha256])
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     for student in sorted({row.student for row in rows}):

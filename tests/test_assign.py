@@ -1,6 +1,7 @@
 """Student and instructor versions, and the grader, including every kind of broken submission."""
 
 import csv
+import hashlib
 import json
 import re
 import subprocess
@@ -186,7 +187,12 @@ def test_gradebook_and_feedback_files(graded):
     out, rows = graded
     with open(out / "gradebook.csv") as handle:
         table = list(csv.DictReader(handle))
-    assert set(table[0]) == {"student", "notebook", "exercise", "points", "max_points", "feedback"}
+    assert set(table[0]) == {"student", "notebook", "exercise", "points", "max_points", "feedback",
+                             "sha256"}
+    submissions = out.parent / "submissions"
+    for row in table:  # the hash of the very file that was graded
+        graded_file = submissions / row["student"] / row["notebook"]
+        assert row["sha256"] == hashlib.sha256(graded_file.read_bytes()).hexdigest()
     assert len(table) == len(rows) == len(EXPECTED) + 1  # + the stray file
     stray = [row for row in table if row["notebook"] == "notes.txt"]
     assert stray[0]["points"] == "0" and "not one of the assignment" in stray[0]["feedback"]
@@ -303,3 +309,19 @@ def test_the_grader_prints_no_kernel_noise(tmp_path):
     assert run.stdout.startswith("graded 1 students")
     assert "without encryption" not in run.stderr and "TCP" not in run.stderr, run.stderr
     assert "alice,90_fixture.ipynb,2.1,1,1" in (tmp_path / "grades" / "gradebook.csv").read_text()
+
+
+def test_an_unreadable_submission_scores_zero_and_says_so(tmp_path, monkeypatch):
+    path = tmp_path / "90_fixture.ipynb"
+    nbformat.write(fixture_notebook(), path)
+    read_bytes = Path.read_bytes
+
+    def denied(self):
+        if self == path:
+            raise PermissionError("denied")
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    rows = assign.grade_notebook(path, fixture_notebook(), student="eve")
+    assert [(row.points, row.feedback, row.sha256) for row in rows] == [
+        (0, "the file could not be read (PermissionError)", "-")]
