@@ -209,17 +209,21 @@ def _execute(notebook, timeout: int, kernel_name: str) -> str | None:
     return None
 
 
+def _read_and_hash(path: Path) -> tuple[bytes | OSError, str]:
+    """A submitted file's bytes and their sha256, or the error that kept it from being read
+    and "-": what is graded is exactly what is hashed."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return error, "-"
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def grade_notebook(path: Path, original, *, student: str, timeout: int = 120,
                    kernel_name: str = "python3") -> list[Row]:
     """Grade one submitted notebook against its source ``original``."""
     exercises = checked_exercises(original)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        data, unreadable = b"", error
-    else:
-        unreadable = None
-    digest = "-" if unreadable else hashlib.sha256(data).hexdigest()
+    data, digest = _read_and_hash(path)
 
     def rows(points_and_feedback: dict[str, tuple[int, str]]) -> list[Row]:
         return [Row(student, path.name, exercise, points, POINTS_PER_EXERCISE, feedback, digest)
@@ -228,8 +232,8 @@ def grade_notebook(path: Path, original, *, student: str, timeout: int = 120,
     def everything_zero(reason: str) -> list[Row]:
         return rows({exercise: (0, reason) for exercise in exercises})
 
-    if unreadable is not None:
-        return everything_zero(f"the file could not be read ({type(unreadable).__name__})")
+    if isinstance(data, OSError):
+        return everything_zero(f"the file could not be read ({type(data).__name__})")
     try:
         submission = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(submission)
@@ -290,7 +294,7 @@ def grade(submissions: Path, source: Path, out: Path, *, timeout: int = 120,
             else:
                 unknown.append(Row(folder.name, path.name, "-", 0, 0,
                                    "not one of the assignment's notebooks; not graded",
-                                   hashlib.sha256(path.read_bytes()).hexdigest()))
+                                   _read_and_hash(path)[1]))
     if not jobs:
         raise ValueError(f"no submitted file in {submissions.resolve()} is named like an assignment "
                          f"notebook of {source.resolve()} ({', '.join(sorted(originals))}); check "

@@ -27,6 +27,7 @@ import argparse
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -648,16 +649,13 @@ def disagreeing(results: Sequence[Result]) -> set[str]:
     results = [r for r in results if r.kind != "missing"]
     if len({r.id for r in results}) > 1:
         raise ValueError(f"answers to different entries: {sorted({r.id for r in results})}")
-    counts: dict[tuple, int] = {}
-    for result in results:
-        counts[_answer_key(result)] = counts.get(_answer_key(result), 0) + 1
-    if len(counts) <= 1:
+    keys = {r.framework: _answer_key(r) for r in results}
+    ranked = Counter(keys.values()).most_common(2)
+    if len(ranked) <= 1:
         return set()
-    ranked = sorted(counts.values(), reverse=True)
-    if ranked[0] == ranked[1]:
-        return {r.framework for r in results}
-    majority = max(counts, key=counts.get)
-    return {r.framework for r in results if _answer_key(r) != majority}
+    if ranked[0][1] == ranked[1][1]:
+        return set(keys)
+    return {framework for framework, key in keys.items() if key != ranked[0][0]}
 
 
 def table_rows(results: Sequence[Result], *, central: bool = False

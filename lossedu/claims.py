@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+
 CELL_TAG = "claim-check"
 
 
@@ -36,7 +38,7 @@ def claim(holds, statement: str, *, found: object = None) -> None:
     """
     if not isinstance(statement, str) or not statement.strip():
         raise TypeError("statement must be the sentence of the chapter that the check guards")
-    if type(holds).__name__ not in ("bool", "bool_"):
+    if not isinstance(holds, (bool, np.bool_)):
         raise TypeError(f"holds must be a bool (use all()/any() for arrays), got {type(holds).__name__}")
     if holds:
         return

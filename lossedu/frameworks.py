@@ -94,10 +94,13 @@ def framework_versions(names=("numpy", *FRAMEWORKS)) -> dict[str, str | None]:
 def versions_line(names=("numpy", *FRAMEWORKS)) -> str:
     """A one-line summary such as ``'Python 3.11.7, numpy 2.4.6, torch 2.13.0+cpu'``, for
     printing at the top of a chapter so every stated result carries the versions it came from."""
-    parts = [f"Python {sys.version.split()[0]}"]
-    for name, version in framework_versions(names).items():
-        parts.append(f"{name} {version if version else 'not installed'}")
-    return ", ".join(parts)
+    return ", ".join(_version_parts(names))
+
+
+def _version_parts(names) -> list[str]:
+    return [f"Python {sys.version.split()[0]}"] + [
+        f"{name} {version if version else 'not installed'}"
+        for name, version in framework_versions(names).items()]
 
 
 def print_versions() -> None:
@@ -108,9 +111,9 @@ def print_versions() -> None:
     Python 3..., numpy ...
     torch ..., tensorflow ..., jax ...
     """
-    line = versions_line()
-    numerics, frameworks = line.split(", torch ", 1)
-    print(f"{numerics}\ntorch {frameworks}")
+    parts = _version_parts(("numpy", *FRAMEWORKS))
+    print(", ".join(parts[:2]))
+    print(", ".join(parts[2:]))
 
 
 def _check_choice(value, name: str, choices) -> str:

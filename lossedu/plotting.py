@@ -17,6 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 RESIDUAL_LABEL = r"residual $r = \hat y - y$"
+# (line style, marker) pairs, so that curves differ by more than their colour
+LINE_STYLES = [("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v")]
 
 
 def _pieces(x: np.ndarray, kinks) -> list[np.ndarray]:
@@ -237,9 +239,6 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
 
 # Figures first drawn in chapter 1
 
-_CH1_STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v")]
-
-
 def plot_broadcast_trap(y_true, y_pred, *, title: str | None = None):
     """The ``(N,)`` against ``(N, 1)`` broadcasting trap as a picture. Left: the N x N matrix of
     ``|y_pred[i] - y_true[j]|`` that NumPy builds from a column of predictions and a flat vector
@@ -302,13 +301,13 @@ def plot_curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], x=None, *,
     labels = [list(curves) for curves in panels.values()]
     if not labels[0] or any(names != labels[0] for names in labels):
         raise ValueError(f"every panel needs the same, non-empty list of curve labels; got {labels}")
-    if len(labels[0]) > len(_CH1_STYLES):
-        raise ValueError(f"at most {len(_CH1_STYLES)} curves per panel")
+    if len(labels[0]) > len(LINE_STYLES):
+        raise ValueError(f"at most {len(LINE_STYLES)} curves per panel")
     fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.9),
                              layout="constrained", sharey=True, squeeze=False)
     for ax, (panel, curves) in zip(axes[0], panels.items()):
         for number, ((label, values), (line, marker)) in enumerate(zip(curves.items(),
-                                                                       _CH1_STYLES)):
+                                                                       LINE_STYLES)):
             values = np.asarray(values, dtype=float).ravel()
             grid = np.arange(values.size) if x is None else np.asarray(x, dtype=float).ravel()
             if grid.shape != values.shape or not np.all(np.isfinite(values)):
@@ -549,9 +548,6 @@ def plot_training_at_a_tie(histories, *, steps: int | None = None, title: str | 
 
 # Figures first drawn in chapter 4
 
-_STYLES = [("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v")]
-
-
 def _curves_on_one_grid(curves: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     curves = {label: np.asarray(values, dtype=float).ravel() for label, values in curves.items()}
     if not curves or len({values.size for values in curves.values()}) != 1:
@@ -574,7 +570,7 @@ def plot_descent_zoom(paths: Mapping[str, np.ndarray], optima: Mapping[str, floa
     fig, (whole, near) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained",
                                       width_ratios=(3, 2))
     tail = np.arange(steps - zoom, steps)
-    for (label, path), (line, marker) in zip(paths.items(), _STYLES):
+    for (label, path), (line, marker) in zip(paths.items(), LINE_STYLES):
         drawn, = whole.plot(path, linestyle=line, linewidth=1.5, label=label)
         whole.axhline(optima[label], linestyle=":", color=drawn.get_color(), linewidth=1)
         near.plot(tail, path[tail] - optima[label], linestyle=line, marker=marker, markersize=4,
@@ -602,7 +598,7 @@ def plot_convergence(distances: Mapping[str, np.ndarray], *, window: int = 1,
     if not (np.isfinite(floor) and floor > 0):
         raise ValueError(f"floor must be a positive number, got {floor!r}")
     fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-    for (label, distance), (line, _) in zip(distances.items(), _STYLES):
+    for (label, distance), (line, _) in zip(distances.items(), LINE_STYLES):
         if np.any(distance < 0) or not np.all(np.isfinite(distance)):
             raise ValueError(f"distances must be finite and non-negative; {label!r} is not")
         worst = np.array([distance[max(0, t - window + 1):t + 1].max()
@@ -628,7 +624,7 @@ def plot_constant_derivatives(datasets: Mapping[str, np.ndarray], grid, *,
         raise ValueError("grid must be a 1-D array of at least two values of c")
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
     for ax, loss in zip(axes, ("mse", "mae")):
-        for (label, y), (line, _) in zip(datasets.items(), _STYLES):
+        for (label, y), (line, _) in zip(datasets.items(), LINE_STYLES):
             gradient = constant_gradient(loss, y)
             ax.plot(grid, [gradient([c])[0] for c in grid], linestyle=line, linewidth=1.6,
                     label=label)

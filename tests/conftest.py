@@ -58,11 +58,13 @@ def pytest_terminal_summary(terminalreporter):
         return
     import json
 
+    from lossedu.claims import CELL_TAG
+
     root = SOURCE.parent
     counts = {}  # notebook -> (claim-check cells, claim() calls in them)
     for path in sorted([*root.glob("notebooks/*.ipynb"), *root.glob("book/*.ipynb")]):
         checks = ["".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]
-                  if "claim-check" in cell["metadata"].get("tags", [])]
+                  if CELL_TAG in cell["metadata"].get("tags", [])]
         counts[path.stem] = (len(checks), sum(source.count("claim(") for source in checks))
     terminalreporter.write_line(
         "claim checks (cells/claims): " + ", ".join(f"{name} {c}/{n}" for name, (c, n) in counts.items())

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lossedu.claims import claim
+from lossedu.claims import CELL_TAG, claim
 
 
 def test_a_true_claim_prints_nothing(capsys):
@@ -69,7 +69,7 @@ def test_a_torch_whose_clamp_blocks_at_the_boundary_fails_every_sentence_that_sa
     NotebookClient(chapter, timeout=300, kernel_name="python3", allow_errors=True, config=sockets,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     failed = ["".join(output.get("text", "")) for cell in chapter.cells
-              if "claim-check" in cell.metadata.get("tags", []) for output in cell.outputs]
+              if CELL_TAG in cell.metadata.get("tags", []) for output in cell.outputs]
     clamp_sentences = [text for text in failed if "clamp" in text.split("but that")[0]]
     assert len(clamp_sentences) >= 2, failed  # the clip edges, and clamp(h, min=0) as a ReLU
     assert all("does not hold in this run" in text for text in failed)

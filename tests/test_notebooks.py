@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lossedu.claims import CELL_TAG
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 BOOK_NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))  # pages computed by code: the atlas
@@ -112,7 +114,7 @@ def test_code_and_outputs_fit_the_page_width(path):
 
 
 def claim_checks(notebook):
-    return [cell for cell in code_cells(notebook) if "claim-check" in cell.metadata.get("tags", [])]
+    return [cell for cell in code_cells(notebook) if CELL_TAG in cell.metadata.get("tags", [])]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS + BOOK_NOTEBOOKS, ids=lambda p: p.name)
