@@ -9,11 +9,15 @@ metadata too.
 
 ``python -m lossedu.assign release`` writes ``student/`` (solutions replaced by stubs, outputs
 cleared) and ``instructor/`` (as the source, with the metadata) versions;
-``python -m lossedu.assign grade SUBMISSIONS`` grades ``SUBMISSIONS/<student>/<chapter>.ipynb``:
-each notebook runs in a fresh kernel (a separate process) with a time limit per cell, then the
-grader's own copy of each check runs in that kernel, and a gradebook CSV and one feedback file
-per student are written. A notebook that is broken in any way gets rows with 0 points and a line
-saying what happened, and never stops the other students' grading.
+``python -m lossedu.assign grade SUBMISSIONS`` grades ``SUBMISSIONS/<student>/<chapter>.ipynb``.
+Every file is read and hashed once, first. Each notebook then runs in a sandbox of its own
+(:mod:`lossedu.sandbox`: bubblewrap, a private scratch folder, no network, time, memory and
+output limits), followed by one grading cell per exercise. That cell runs a fresh copy of
+:mod:`lossedu.check` in the student's kernel and writes the verdict, with a nonce made for that
+run, to a file, so a printed line cannot pass for a verdict. After all runs, a gradebook CSV
+(with the sha256 of each graded file) and one feedback file per student are written. A notebook
+that is broken in any way gets rows with 0 points and a line saying what happened, and never
+stops the other students' grading.
 """
 
 from __future__ import annotations
@@ -21,16 +25,20 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import dataclasses
 import hashlib
-import json
-import os
 import re
+import secrets
+import sys
 import tempfile
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import check as check_module
 from .check import EXERCISES
+from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
 from .extras import require
 
 nbformat = require("assign", "nbformat", __name__)
@@ -41,7 +49,6 @@ ClearOutputPreprocessor, Preprocessor = _preprocessors.ClearOutputPreprocessor, 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 MARKDOWN_STUB = "YOUR ANSWER HERE"
-RESULT_MARKER = "LOSSEDU-GRADE "
 POINTS_PER_EXERCISE = 1
 
 
@@ -161,15 +168,22 @@ def checked_exercises(notebook) -> dict[str, str]:
             if "check" in _tags(cell) and exercise_of(cell) in EXERCISES}
 
 
-def _grading_cell(exercise: str) -> nbformat.NotebookNode:
-    # Runs in the student's kernel after their notebook. The module is reloaded so that nothing
-    # the notebook did to lossedu.check can change the verdict.
-    return nbformat.v4.new_code_cell(
-        "import importlib as _importlib, json as _json, lossedu.check as _check\n"
-        "_check = _importlib.reload(_check)\n"
-        f"_result = _check.grade({exercise!r}, globals())\n"
-        f"print({RESULT_MARKER!r} + _json.dumps({{'passed': _result.passed, "
-        f"'feedback': _result.feedback}}))")
+def _grading_cell(exercise: str, verdict_path: Path, nonce: str) -> nbformat.NotebookNode:
+    # Runs in the student's kernel after their notebook, and reaches nothing through the
+    # notebook's names: a copy of lossedu.check loaded afresh from its file grades the exercise
+    # and writes the verdict, with this cell's nonce, to a file. It prints nothing, so a printed
+    # line cannot pass for a verdict; the cell is kept out of the kernel's input history, so the
+    # notebook's own code cannot read the nonce there.
+    cell = nbformat.v4.new_code_cell(
+        "import importlib.util as _lossedu_util, sys as _lossedu_sys\n"
+        f"_lossedu_spec = _lossedu_util.spec_from_file_location('lossedu._grading_check', "
+        f"{str(Path(check_module.__file__).resolve())!r})\n"
+        "_lossedu_check = _lossedu_util.module_from_spec(_lossedu_spec)\n"
+        "_lossedu_sys.modules[_lossedu_spec.name] = _lossedu_check\n"
+        "_lossedu_spec.loader.exec_module(_lossedu_check)\n"
+        f"_lossedu_check.write_verdict({exercise!r}, {str(verdict_path)!r}, {nonce!r})")
+    cell.metadata["lossedu"] = {"grading": True}
+    return cell
 
 
 def _first_error(cell) -> str | None:
@@ -179,34 +193,29 @@ def _first_error(cell) -> str | None:
     return None
 
 
-def _read_result(cell) -> tuple[bool, str] | None:
-    for output in cell.get("outputs", []):
-        text = output.get("text", "") if output.get("output_type") == "stream" else ""
-        for line in text.splitlines():
-            if line.startswith(RESULT_MARKER):
-                result = json.loads(line[len(RESULT_MARKER):])
-                return bool(result["passed"]), str(result["feedback"])
-    return None
+def _read_verdict(text: str | None, nonce: str) -> tuple[bool, str] | None:
+    """A verdict file's (passed, feedback), if it carries this run's nonce."""
+    lines = (text or "").splitlines()
+    if len(lines) < 3 or lines[0] != nonce or lines[1] not in ("passed", "failed"):
+        return None
+    return lines[1] == "passed", lines[2]
 
 
-def _execute(notebook, timeout: int, kernel_name: str) -> str | None:
-    """Run the notebook in a fresh kernel; returns a reason if the run as a whole failed."""
-    from nbclient import NotebookClient
-    from traitlets.config import Config
+# Errors that only the sandbox gives: a notebook that meets one tried to reach outside it.
+CONTAINED = {
+    "Read-only file system": "tried to write outside its scratch folder",
+    "Permission denied: '/proc/": "tried to reach another process",
+    "Connection refused": "tried to open a network connection",
+    "Network is unreachable": "tried to open a network connection",
+    "name resolution": "tried to open a network connection",
+}
 
-    with tempfile.TemporaryDirectory() as workdir:
-        # The kernel talks to the grader over local sockets in its scratch folder, not over TCP
-        # (the client creates, and so shuts down, its kernel).
-        local_sockets = Config({"KernelManager": {"transport": "ipc",
-                                                  "ip": os.path.join(workdir, "kernel")}})
-        client = NotebookClient(notebook, config=local_sockets, timeout=timeout,
-                                kernel_name=kernel_name, allow_errors=True,
-                                interrupt_on_timeout=True, resources={"metadata": {"path": workdir}})
-        try:
-            client.execute()
-        except Exception as error:  # a dead or unresponsive kernel must not stop the grading
-            return f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0]}"
-    return None
+
+def contained_attempts(notebook) -> list[str]:
+    """What a notebook's error outputs show it tried and the sandbox stopped (sorted, once each)."""
+    errors = [f"{output.get('ename')}: {output.get('evalue')}" for cell in notebook.cells
+              for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    return sorted({attempt for error in errors for sign, attempt in CONTAINED.items() if sign in error})
 
 
 def _read_and_hash(path: Path) -> tuple[bytes | OSError, str]:
@@ -219,11 +228,20 @@ def _read_and_hash(path: Path) -> tuple[bytes | OSError, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def grade_notebook(path: Path, original, *, student: str, timeout: int = 120,
-                   kernel_name: str = "python3") -> list[Row]:
-    """Grade one submitted notebook against its source ``original``."""
+def _timed_out(reason: str, limits: Limits) -> str:
+    if "KeyboardInterrupt" in reason or "CellTimeoutError" in reason:
+        return f"timed out after {limits.cell_seconds} s"
+    return reason
+
+
+def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limits(),
+                   sandbox: bool = True, hidden=(), kernel_name: str = "python3",
+                   submitted: tuple[bytes | OSError, str] | None = None) -> list[Row]:
+    """Grade one submitted notebook against its source ``original``, executed by
+    :func:`lossedu.sandbox.execute_isolated` (in a sandbox unless ``sandbox`` is False).
+    ``submitted`` is the file's bytes and sha256 if the caller has read them already."""
     exercises = checked_exercises(original)
-    data, digest = _read_and_hash(path)
+    data, digest = submitted or _read_and_hash(path)
 
     def rows(points_and_feedback: dict[str, tuple[int, str]]) -> list[Row]:
         return [Row(student, path.name, exercise, points, POINTS_PER_EXERCISE, feedback, digest)
@@ -242,42 +260,62 @@ def grade_notebook(path: Path, original, *, student: str, timeout: int = 120,
         return everything_zero(f"not a valid notebook ({type(error).__name__}: {first_line[:120]})")
 
     check_cells = {exercise_of(c): c for c in submission.cells if "check" in _tags(c)}
-    solution_cells = {exercise_of(c): c for c in submission.cells
+    with tempfile.TemporaryDirectory(prefix="lossedu-grading-") as scratch:
+        nonces = {exercise: secrets.token_hex(16) for exercise in exercises}
+        submission.cells.extend(
+            _grading_cell(exercise, Path(scratch, RESULTS, exercise), nonces[exercise])
+            for exercise in exercises)
+        run = execute_isolated(submission, limits, scratch=Path(scratch), sandbox=sandbox,
+                               hidden=hidden, kernel_name=kernel_name)
+    if run.notebook is None or run.failure and "limit" in run.failure:
+        return everything_zero(_timed_out(run.failure, limits))
+    solution_cells = {exercise_of(c): c for c in run.notebook.cells
                       if "solution" in _tags(c) and c.cell_type == "code"}
-    grading = {exercise: _grading_cell(exercise) for exercise in exercises}
-    submission.cells.extend(grading.values())
-    failure = _execute(submission, timeout, kernel_name)
+    grading_cells = dict(zip(exercises, run.notebook.cells[-len(exercises):]))
+    attempts = contained_attempts(run.notebook)
+    note = f" (stopped by the sandbox: the notebook {'; '.join(attempts)})" if attempts else ""
 
     results = {}
     for exercise, check_source in exercises.items():
         if exercise not in check_cells:
-            results[exercise] = (0, "the check cell of this exercise was deleted")
+            results[exercise] = (0, "the check cell of this exercise was deleted" + note)
             continue
         if check_cells[exercise].source.strip() != check_source.strip():
-            results[exercise] = (0, "the check cell of this exercise was edited")
+            results[exercise] = (0, "the check cell of this exercise was edited" + note)
             continue
-        verdict = _read_result(grading[exercise])
+        verdict = _read_verdict(run.files.get(exercise), nonces[exercise])
         if verdict is None:
-            reason = _first_error(grading[exercise]) or failure or "no result"
-            if "KeyboardInterrupt" in reason or "CellTimeoutError" in reason:
-                reason = f"timed out after {timeout} s"
-            results[exercise] = (0, f"the check could not run: {reason}")
+            reason = _first_error(grading_cells[exercise]) or run.failure or "no verdict"
+            results[exercise] = (0, f"the check could not run: {_timed_out(reason, limits)}{note}")
             continue
         passed, feedback = verdict
         defining_error = _first_error(solution_cells[exercise]) if exercise in solution_cells else None
         if not passed and defining_error:
-            if "KeyboardInterrupt" in defining_error:
-                defining_error = f"timed out after {timeout} s"
-            feedback += f" (the cell that defines it failed: {defining_error})"
-        results[exercise] = (POINTS_PER_EXERCISE if passed else 0, feedback)
+            feedback += f" (the cell that defines it failed: {_timed_out(defining_error, limits)})"
+        results[exercise] = (POINTS_PER_EXERCISE if passed else 0, feedback + note)
     return rows(results)
 
 
-def grade(submissions: Path, source: Path, out: Path, *, timeout: int = 120,
-          kernel_name: str = "python3", workers: int = 2) -> list[Row]:
+UNSANDBOXED = ("grading WITHOUT a sandbox (--no-sandbox): every notebook runs with your rights and "
+               "can read, change or delete your files (other submissions and the gradebook "
+               "included) and use the network; only the time, memory and output limits hold")
+
+
+class UnsandboxedGrading(UserWarning):
+    """Grading was asked to run without a sandbox."""
+
+
+def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits(),
+          sandbox: bool = True, kernel_name: str = "python3", workers: int = 2) -> list[Row]:
     """Grade ``submissions/<student>/<notebook>.ipynb`` against the notebooks in ``source``;
     write ``out/gradebook.csv`` and ``out/feedback/<student>.txt``; return the rows.
-    ``workers`` notebooks are graded at the same time, each in its own kernel."""
+
+    Every submission is read (and hashed) once, before any notebook runs, and graded from those
+    bytes. Each runs in a sandbox of its own (:mod:`lossedu.sandbox`) within ``limits``;
+    ``workers`` run at the same time. Without ``sandbox`` it warns (:class:`UnsandboxedGrading`)
+    and runs them with the caller's rights. The gradebook and the feedback are written after
+    all runs; a submission or source notebook that changed on disk meanwhile is reported.
+    """
     submissions, source, out = Path(submissions), Path(source), Path(out)
     students = sorted(p for p in submissions.iterdir() if p.is_dir()) if submissions.is_dir() else []
     if not students:
@@ -286,32 +324,59 @@ def grade(submissions: Path, source: Path, out: Path, *, timeout: int = 120,
     if not originals:
         raise ValueError(f"no assignment notebooks in {source.resolve()}; point --source at the "
                          f"folder that holds the chapter notebooks (the course's notebooks/)")
-    jobs, unknown = [], []
+    workers = check_workers(workers)
+    if sandbox and (problem := sandbox_problem()):
+        raise SandboxUnavailable(problem)
+    if not sandbox:
+        warnings.warn(UNSANDBOXED, UnsandboxedGrading, stacklevel=2)
+    jobs, unknown, read = [], [], {}
     for folder in students:
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            read[path] = _read_and_hash(path)
             if path.name in originals:
                 jobs.append((folder.name, path))
             else:
                 unknown.append(Row(folder.name, path.name, "-", 0, 0,
                                    "not one of the assignment's notebooks; not graded",
-                                   _read_and_hash(path)[1]))
+                                   read[path][1]))
     if not jobs:
         raise ValueError(f"no submitted file in {submissions.resolve()} is named like an assignment "
                          f"notebook of {source.resolve()} ({', '.join(sorted(originals))}); check "
                          f"--source and the SUBMISSIONS/<student>/<notebook>.ipynb layout")
+    sources = {path: _read_and_hash(path)[1] for path in source.glob("*.ipynb")}
+    hidden = (submissions, source, out)
 
     def run(job):
         student, path = job
-        return grade_notebook(path, originals[path.name], student=student, timeout=timeout,
-                              kernel_name=kernel_name)
+        return grade_notebook(path, originals[path.name], student=student, limits=limits,
+                              sandbox=sandbox, hidden=hidden, kernel_name=kernel_name,
+                              submitted=read[path])
 
-    # Each notebook runs in its own kernel process, so notebooks can be graded side by side.
-    with ThreadPoolExecutor(max_workers=check_workers(workers)) as pool:
+    # Each notebook runs in processes of its own, so notebooks can be graded side by side.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         graded = list(pool.map(run, jobs))
-    all_rows = sorted([row for rows in graded for row in rows] + unknown,
-                      key=lambda row: (row.student, row.notebook, row.exercise))
+    changed = {path for path, (_, digest) in read.items() if _read_and_hash(path)[1] != digest}
+    changed_sources = sorted(p.name for p, digest in sources.items() if _read_and_hash(p)[1] != digest)
+    all_rows = sorted([_flag_changed(row, submissions, changed) for rows in graded for row in rows]
+                      + unknown, key=lambda row: (row.student, row.notebook, row.exercise))
     write_reports(all_rows, out)
+    if changed or changed_sources:
+        names = sorted(f"{p.parent.name}/{p.name}" for p in changed) + changed_sources
+        warnings.warn(f"files changed on disk during grading: {', '.join(names)}; every grade is "
+                      f"for the file as it was read before the runs (its sha256 is in the "
+                      f"gradebook)", TamperedDuringGrading, stacklevel=2)
     return all_rows
+
+
+class TamperedDuringGrading(UserWarning):
+    """A submission or a source notebook changed on disk while the grading ran."""
+
+
+def _flag_changed(row: Row, submissions: Path, changed: set[Path]) -> Row:
+    if submissions / row.student / row.notebook not in changed:
+        return row
+    return dataclasses.replace(row, feedback=row.feedback + " (this file changed on disk during "
+                               "grading; the grade is for the file as first read)")
 
 
 def check_workers(workers) -> int:
@@ -341,23 +406,47 @@ def write_reports(rows: list[Row], out: Path) -> None:
         (feedback / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', student)}.txt").write_text("\n".join(lines) + "\n")
 
 
+PROG = "python -m lossedu.assign"
+
+
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m lossedu.assign",
+    parser = argparse.ArgumentParser(prog=PROG,
                                      description="Student and instructor versions, and grading.")
     commands = parser.add_subparsers(dest="command", required=True)
     rel = commands.add_parser("release", help="write student and instructor versions")
     rel.add_argument("--source", default="notebooks")
     rel.add_argument("--out", default="_build/assignments")
-    gra = commands.add_parser("grade", help="grade SUBMISSIONS/<student>/<notebook>.ipynb")
+    gra = commands.add_parser("grade", help="grade SUBMISSIONS/<student>/<notebook>.ipynb, each "
+                                            "in a sandbox of its own (bubblewrap)")
     gra.add_argument("submissions")
     gra.add_argument("--source", default="notebooks")
     gra.add_argument("--out", default="_build/grades")
-    gra.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
+    defaults = Limits()
+    gra.add_argument("--timeout", type=int, default=defaults.cell_seconds,
+                     help="seconds allowed per cell")
+    gra.add_argument("--notebook-timeout", type=int, default=defaults.notebook_seconds,
+                     help="seconds allowed per notebook, all cells and the checks together")
+    gra.add_argument("--memory-mib", type=int, default=defaults.memory_bytes // 2**20,
+                     help="memory allowed per notebook (all its processes), in MiB")
+    gra.add_argument("--output-mib", type=int, default=defaults.output_bytes // 2**20,
+                     help="cell outputs allowed per notebook, in MiB")
     gra.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time")
+    gra.add_argument("--no-sandbox", action="store_true",
+                     help="run the notebooks with your rights, where bubblewrap is not available "
+                          "(they can then read, change and delete your files)")
     args = parser.parse_args(argv)
     try:
-        _run_command(args)
-    except ValueError as error:  # wrong folders: one clear line and a non-zero exit
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _run_command(args)
+        for warning in caught:  # grading without a sandbox was said before the runs
+            if not issubclass(warning.category, UnsandboxedGrading):
+                print(f"{parser.prog} {args.command}: warning: {warning.message}", file=sys.stderr)
+    except SandboxUnavailable as error:
+        parser.exit(2, f"{parser.prog} {args.command}: error: cannot grade in a sandbox: {error}. "
+                       f"Install bubblewrap, or grade without isolation with --no-sandbox (each "
+                       f"notebook then runs with your rights).\n")
+    except ValueError as error:  # wrong folders or limits: one clear line and a non-zero exit
         parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
 
 
@@ -366,8 +455,12 @@ def _run_command(args) -> None:
         written = release(Path(args.source), Path(args.out))
         print(f"wrote {len(written)} notebooks under {args.out}/student and {args.out}/instructor")
     else:
-        rows = grade(Path(args.submissions), Path(args.source), Path(args.out), timeout=args.timeout,
-                     workers=args.workers)
+        limits = Limits(cell_seconds=args.timeout, notebook_seconds=args.notebook_timeout,
+                        memory_bytes=args.memory_mib * 2**20, output_bytes=args.output_mib * 2**20)
+        if args.no_sandbox:  # said before the runs, not only after them
+            print(f"{PROG} grade: warning: {UNSANDBOXED}", file=sys.stderr)
+        rows = grade(Path(args.submissions), Path(args.source), Path(args.out), limits=limits,
+                     sandbox=not args.no_sandbox, workers=args.workers)
         print(f"graded {len({r.student for r in rows})} students: {args.out}/gradebook.csv, "
               f"{args.out}/feedback/")
 

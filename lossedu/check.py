@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import sys
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 from typing import Callable
@@ -290,3 +291,18 @@ def grade(exercise: str, namespace: dict) -> CheckResult:
     if name not in namespace:
         return CheckResult(exercise, False, f"{name} is not defined: run the cell that defines it")
     return check(namespace[name])
+
+
+def write_verdict(exercise: str, path: str, nonce: str) -> None:
+    """The grader's end of a check (:mod:`lossedu.assign`): grade ``exercise`` against the
+    caller's globals (the student's notebook) and write the verdict to ``path``: ``nonce``, then
+    ``passed`` or ``failed``, then the feedback, one per line. Nothing is printed.
+
+    The grader runs this from a copy of this module loaded afresh from its file, so nothing the
+    notebook did to ``lossedu.check`` or to its own names (``print``, ``json``, ...) changes the
+    verdict.
+    """
+    result = grade(exercise, sys._getframe(1).f_globals)
+    feedback = " ".join(result.feedback.split())
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(f"{nonce}\n{'passed' if result.passed else 'failed'}\n{feedback}\n")

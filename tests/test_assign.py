@@ -14,6 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from lossedu import assign, check
+from lossedu.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -167,7 +168,8 @@ def graded(tmp_path_factory):  # its tests share one xdist worker, so it runs on
         (submissions / student).mkdir(parents=True)
         (submissions / student / "90_fixture.ipynb").write_text(text)
     (submissions / "good" / "notes.txt").write_text("not a notebook")
-    rows = assign.grade(submissions, source, root / "out", timeout=4)  # the slow ones spin till then
+    rows = assign.grade(submissions, source, root / "out",  # the slow ones spin till then
+                        limits=Limits(cell_seconds=4, notebook_seconds=120))
     return root / "out", rows
 
 
@@ -224,7 +226,8 @@ def test_the_grader_gives_an_instructor_version_full_marks(released, tmp_path):
     (tmp_path / "submissions" / "instructor").mkdir(parents=True)
     (tmp_path / "submissions" / "instructor" / chapter.name).write_bytes(
         (released / "instructor" / chapter.name).read_bytes())
-    rows = assign.grade(tmp_path / "submissions", ROOT / "notebooks", tmp_path / "out", timeout=300)
+    rows = assign.grade(tmp_path / "submissions", ROOT / "notebooks", tmp_path / "out",
+                        limits=Limits(cell_seconds=300))
     exercises = assign.checked_exercises(nbformat.read(chapter, as_version=4))
     assert [row.exercise for row in rows] == sorted(exercises)
     assert all(row.points == row.max_points == 1 for row in rows), rows
