@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SETUP := $(VENV)/.setup-done
 CHROMIUM ?= /usr/bin/chromium
+BWRAP ?= /usr/bin/bwrap
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Tests run on every core (pytest-xdist): tests that share an expensive fixture are grouped
 # (xdist_group), and each notebook's cells stay together in one kernel (loadfile).
@@ -42,13 +43,19 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 # in a real browser with the network cut off.
 test: unit nbval book browser
 
-unit: $(SETUP)
+unit: $(SETUP) $(BWRAP)
 	$(BIN)/python -m pytest -q $(PARALLEL) --dist loadgroup --doctest-modules lossedu tests --ignore=tests/browser
 
 # Debian's Chromium (not a browser that a test tool downloads); installing it needs root.
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM), or run make CHROMIUM=/path/to/chromium"; exit 1; }
 	apt-get update -qq && apt-get install -y -qq chromium
+
+# Debian's bubblewrap: the grader runs every submission in a sandbox of its own, and the tests
+# attack it. Installing it needs root.
+$(BWRAP):
+	@command -v apt-get >/dev/null || { echo "install bubblewrap at $(BWRAP), or run make BWRAP=/path/to/bwrap"; exit 1; }
+	apt-get update -qq && apt-get install -y -qq bubblewrap
 
 browser: $(SETUP) $(CHROMIUM) book
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) tests/browser

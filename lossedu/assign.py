@@ -26,6 +26,7 @@ import argparse
 import copy
 import csv
 import dataclasses
+import functools
 import hashlib
 import re
 import secrets
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import check as check_module
+from .cell_slice import needed_cells
 from .check import EXERCISES
 from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
 from .extras import require
@@ -193,11 +195,14 @@ def _first_error(cell) -> str | None:
     return None
 
 
-def _read_verdict(text: str | None, nonce: str) -> tuple[bool, str] | None:
-    """A verdict file's (passed, feedback), if it carries this run's nonce."""
-    lines = (text or "").splitlines()
+def _read_verdict(text: str | None, nonce: str) -> tuple[bool, str] | str:
+    """A verdict file's (passed, feedback) if it is the grader's (it carries the run's nonce),
+    else why there is none."""
+    if text is None:
+        return "no verdict"
+    lines = text.splitlines()
     if len(lines) < 3 or lines[0] != nonce or lines[1] not in ("passed", "failed"):
-        return None
+        return "tampering: the verdict file is not the grader's (the notebook's code wrote it)"
     return lines[1] == "passed", lines[2]
 
 
@@ -211,11 +216,15 @@ CONTAINED = {
 }
 
 
-def contained_attempts(notebook) -> list[str]:
-    """What a notebook's error outputs show it tried and the sandbox stopped (sorted, once each)."""
+def contained_attempts(notebook, hidden=()) -> list[str]:
+    """What a notebook's error outputs show it tried and the sandbox stopped (sorted, once
+    each): the errors in ``CONTAINED``, and any error naming a path in a ``hidden`` folder."""
     errors = [f"{output.get('ename')}: {output.get('evalue')}" for cell in notebook.cells
               for output in cell.get("outputs", []) if output.get("output_type") == "error"]
-    return sorted({attempt for error in errors for sign, attempt in CONTAINED.items() if sign in error})
+    signs = {**CONTAINED, **{str(Path(folder).resolve()): "tried to reach the grading's files "
+                             "(other submissions, the source notebooks, the gradebook)"
+                             for folder in hidden}}
+    return sorted({attempt for error in errors for sign, attempt in signs.items() if sign in error})
 
 
 def _read_and_hash(path: Path) -> tuple[bytes | OSError, str]:
@@ -260,32 +269,53 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
         return everything_zero(f"not a valid notebook ({type(error).__name__}: {first_line[:120]})")
 
     check_cells = {exercise_of(c): c for c in submission.cells if "check" in _tags(c)}
-    with tempfile.TemporaryDirectory(prefix="lossedu-grading-") as scratch:
-        nonces = {exercise: secrets.token_hex(16) for exercise in exercises}
-        submission.cells.extend(
-            _grading_cell(exercise, Path(scratch, RESULTS, exercise), nonces[exercise])
-            for exercise in exercises)
-        run = execute_isolated(submission, limits, scratch=Path(scratch), sandbox=sandbox,
-                               hidden=hidden, kernel_name=kernel_name)
-    if run.notebook is None or run.failure and "limit" in run.failure:
-        return everything_zero(_timed_out(run.failure, limits))
-    solution_cells = {exercise_of(c): c for c in run.notebook.cells
-                      if "solution" in _tags(c) and c.cell_type == "code"}
-    grading_cells = dict(zip(exercises, run.notebook.cells[-len(exercises):]))
-    attempts = contained_attempts(run.notebook)
-    note = f" (stopped by the sandbox: the notebook {'; '.join(attempts)})" if attempts else ""
-
     results = {}
     for exercise, check_source in exercises.items():
         if exercise not in check_cells:
-            results[exercise] = (0, "the check cell of this exercise was deleted" + note)
-            continue
-        if check_cells[exercise].source.strip() != check_source.strip():
-            results[exercise] = (0, "the check cell of this exercise was edited" + note)
-            continue
+            results[exercise] = (0, "the check cell of this exercise was deleted")
+        elif check_cells[exercise].source.strip() != check_source.strip():
+            results[exercise] = (0, "the check cell of this exercise was edited")
+    to_check = [exercise for exercise in exercises if exercise not in results]
+    if not to_check:
+        return rows(results)
+    # First only the cells the exercises' functions need; if anything fails that way, the
+    # whole notebook, whose verdicts then count.
+    names = {EXERCISES[exercise][0] for exercise in to_check}
+    code = [cell for cell in submission.cells if cell.cell_type == "code"]
+    needed = [code[i] for i in needed_cells([cell.source for cell in code], names)]
+    run = functools.partial(_run_checks, to_check, limits=limits, sandbox=sandbox, hidden=hidden,
+                            kernel_name=kernel_name)
+    verdicts = run(needed)
+    if any(points < POINTS_PER_EXERCISE for points, _ in verdicts.values()):
+        verdicts = run(submission.cells)
+    return rows({**results, **verdicts})
+
+
+def _run_checks(exercises, cells, *, limits: Limits, sandbox: bool, hidden,
+                kernel_name: str) -> dict[str, tuple[int, str]]:
+    """Run ``cells`` and then one grading cell per exercise; exercise -> (points, feedback)."""
+    notebook = nbformat.v4.new_notebook(cells=copy.deepcopy(list(cells)))
+    notebook.metadata["kernelspec"] = {"name": kernel_name, "display_name": kernel_name,
+                                       "language": "python"}
+    with tempfile.TemporaryDirectory(prefix="lossedu-grading-") as scratch:
+        nonces = {exercise: secrets.token_hex(16) for exercise in exercises}
+        notebook.cells.extend(
+            _grading_cell(exercise, Path(scratch, RESULTS, exercise), nonces[exercise])
+            for exercise in exercises)
+        run = execute_isolated(notebook, limits, scratch=Path(scratch), sandbox=sandbox,
+                               hidden=hidden, kernel_name=kernel_name)
+    if run.notebook is None or run.failure and "limit" in run.failure:
+        return {exercise: (0, _timed_out(run.failure, limits)) for exercise in exercises}
+    solution_cells = {exercise_of(c): c for c in run.notebook.cells
+                      if "solution" in _tags(c) and c.cell_type == "code"}
+    grading_cells = dict(zip(exercises, run.notebook.cells[-len(exercises):]))
+    attempts = contained_attempts(run.notebook, hidden)
+    note = f" (stopped by the sandbox: the notebook {'; '.join(attempts)})" if attempts else ""
+    results = {}
+    for exercise in exercises:
         verdict = _read_verdict(run.files.get(exercise), nonces[exercise])
-        if verdict is None:
-            reason = _first_error(grading_cells[exercise]) or run.failure or "no verdict"
+        if isinstance(verdict, str):
+            reason = _first_error(grading_cells[exercise]) or run.failure or verdict
             results[exercise] = (0, f"the check could not run: {_timed_out(reason, limits)}{note}")
             continue
         passed, feedback = verdict
@@ -293,7 +323,7 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
         if not passed and defining_error:
             feedback += f" (the cell that defines it failed: {_timed_out(defining_error, limits)})"
         results[exercise] = (POINTS_PER_EXERCISE if passed else 0, feedback + note)
-    return rows(results)
+    return results
 
 
 UNSANDBOXED = ("grading WITHOUT a sandbox (--no-sandbox): every notebook runs with your rights and "
