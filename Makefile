@@ -17,7 +17,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOK
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test unit nbval browser notebooks assignments bench clean \
+.PHONY: setup book test unit nbval browser notebooks assignments bench bench-grading clean \
 	test-colab test-binder test-lowest test-legs
 
 setup: $(SETUP)
@@ -78,6 +78,10 @@ assignments: $(SETUP)
 
 bench: $(SETUP)
 	$(BIN)/python benchmarks/bench.py
+
+# The grader's rate on a class (every notebook sandboxed): a few minutes.
+bench-grading: $(SETUP) $(BWRAP)
+	$(BIN)/python benchmarks/grading_rate.py --record benchmarks/grading_rate.json
 
 clean:
 	rm -rf _build

@@ -278,22 +278,25 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
     to_check = [exercise for exercise in exercises if exercise not in results]
     if not to_check:
         return rows(results)
-    # First only the cells the exercises' functions need; if anything fails that way, the
-    # whole notebook, whose verdicts then count.
+    # First only the cells the exercises' functions need (lossedu.cell_slice). A run that
+    # raised anything but NotImplementedError, or gave no verdict, may have missed a cell: then
+    # the whole notebook runs, and its verdicts count.
     names = {EXERCISES[exercise][0] for exercise in to_check}
     code = [cell for cell in submission.cells if cell.cell_type == "code"]
     needed = [code[i] for i in needed_cells([cell.source for cell in code], names)]
     run = functools.partial(_run_checks, to_check, limits=limits, sandbox=sandbox, hidden=hidden,
                             kernel_name=kernel_name)
-    verdicts = run(needed)
-    if any(points < POINTS_PER_EXERCISE for points, _ in verdicts.values()):
-        verdicts = run(submission.cells)
+    verdicts, sure = run(needed)
+    if not sure:
+        verdicts, _ = run(submission.cells)
     return rows({**results, **verdicts})
 
 
 def _run_checks(exercises, cells, *, limits: Limits, sandbox: bool, hidden,
-                kernel_name: str) -> dict[str, tuple[int, str]]:
-    """Run ``cells`` and then one grading cell per exercise; exercise -> (points, feedback)."""
+                kernel_name: str) -> tuple[dict[str, tuple[int, str]], bool]:
+    """Run ``cells`` and then one grading cell per exercise: exercise -> (points, feedback),
+    and whether every cell ran without an error (NotImplementedError aside) and every check
+    gave a verdict that is not about an error."""
     notebook = nbformat.v4.new_notebook(cells=copy.deepcopy(list(cells)))
     notebook.metadata["kernelspec"] = {"name": kernel_name, "display_name": kernel_name,
                                        "language": "python"}
@@ -305,7 +308,10 @@ def _run_checks(exercises, cells, *, limits: Limits, sandbox: bool, hidden,
         run = execute_isolated(notebook, limits, scratch=Path(scratch), sandbox=sandbox,
                                hidden=hidden, kernel_name=kernel_name)
     if run.notebook is None or run.failure and "limit" in run.failure:
-        return {exercise: (0, _timed_out(run.failure, limits)) for exercise in exercises}
+        return {exercise: (0, _timed_out(run.failure, limits)) for exercise in exercises}, False
+    errors = [_first_error(cell) for cell in run.notebook.cells]
+    sure = not run.failure and all(error is None or error.startswith("NotImplementedError")
+                                   for error in errors)
     solution_cells = {exercise_of(c): c for c in run.notebook.cells
                       if "solution" in _tags(c) and c.cell_type == "code"}
     grading_cells = dict(zip(exercises, run.notebook.cells[-len(exercises):]))
@@ -317,13 +323,15 @@ def _run_checks(exercises, cells, *, limits: Limits, sandbox: bool, hidden,
         if isinstance(verdict, str):
             reason = _first_error(grading_cells[exercise]) or run.failure or verdict
             results[exercise] = (0, f"the check could not run: {_timed_out(reason, limits)}{note}")
+            sure = False
             continue
         passed, feedback = verdict
+        sure = sure and (passed or "your function raised" not in feedback)
         defining_error = _first_error(solution_cells[exercise]) if exercise in solution_cells else None
         if not passed and defining_error:
             feedback += f" (the cell that defines it failed: {_timed_out(defining_error, limits)})"
         results[exercise] = (POINTS_PER_EXERCISE if passed else 0, feedback + note)
-    return results
+    return results, sure
 
 
 UNSANDBOXED = ("grading WITHOUT a sandbox (--no-sandbox): every notebook runs with your rights and "

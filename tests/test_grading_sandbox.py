@@ -62,11 +62,11 @@ ATTACKS = {
                              "        time.sleep(0.01)\n"
                              "threading.Thread(target=forge, daemon=True).start()"],
                             "not the grader's"),
-    "hangs_the_check": (["import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                         "def my_mae_grad(y_true, y_pred):\n    time.sleep(10**6)"],
+    "hangs_the_check": (["import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)"],
                         "timed out after 4 s"),
     "floods_output": (["i = 0\nwhile True:\n    print(i)\n    i += 1"], "output limit exceeded"),
 }
+SOLUTIONS = {"hangs_the_check": "import time\ndef my_mae_grad(y_true, y_pred):\n    time.sleep(10**6)"}
 HONEST = ("alice", "zoe")  # graded before and after the attacks
 
 
@@ -88,11 +88,12 @@ def attacked(tmp_path_factory):  # its tests share one xdist worker, so it runs 
     paths = {"victim": str(submissions / "zoe" / "90_fixture.ipynb"), "out": str(out),
              "source": str(source / "90_fixture.ipynb"), "port": listener.getsockname()[1]}
     for student, (cells, _) in ATTACKS.items():
-        solution = WRONG if ATTACKS[student][1] == "wrong" else assign.CODE_STUB
-        notebook = fixture_notebook(solution=solution, extra="\n".join(
-            cell.format(**paths) for cell in cells[:1]))
-        for cell in cells[1:]:  # each attempt in a cell of its own, so each error shows
-            notebook.cells.insert(-1, nbformat.v4.new_code_cell(cell.format(**paths)))
+        notebook = fixture_notebook(solution=SOLUTIONS.get(student, WRONG))
+        # Each attempt in a cell of its own before the solution, so each error shows; each
+        # binds np, which the solution reads, so the grader must run it.
+        for cell in reversed(cells):
+            notebook.cells.insert(2, nbformat.v4.new_code_cell(
+                "import numpy as np\n" + cell.format(**paths)))
         (submissions / student).mkdir(parents=True)
         nbformat.write(notebook, submissions / student / "90_fixture.ipynb")
     before = {p: p.read_bytes() for p in [*submissions.rglob("*.ipynb"), *source.iterdir(),
@@ -207,3 +208,19 @@ def test_limits_reject_nonsense():
         Limits(memory_bytes=-1)
     with pytest.raises(ValueError, match="notebook_seconds must be a positive integer, got True"):
         Limits(notebook_seconds=True)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("page", ["README.md", "book/instructors.md"])
+def test_the_quoted_grading_rate_is_the_measured_one(page):
+    import json
+
+    measured = json.loads((ROOT / "benchmarks" / "grading_rate.json").read_text())
+    text = " ".join((ROOT / page).read_text().split())
+    assert measured["date"] in text
+    for figures in measured["classes"].values():
+        assert f"{figures['seconds_per_notebook']:.2f} s" in text
+        assert f"about {figures['minutes_for_200_students_6_chapters']} min" in text
+    assert measured["classes"]["instructor"]["minutes_for_200_students_6_chapters"] < 120
