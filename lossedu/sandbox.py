@@ -257,8 +257,11 @@ def _resident_bytes(pids) -> int:
 
 
 def _size(count: int) -> str:
-    """>>> _size(3 * 2**30), _size(5 * 2**20)
-    ('3 GiB', '5 MiB')"""
+    """A size for people to read.
+
+    >>> _size(3 * 2**30), _size(5 * 2**20), _size(1536)
+    ('3 GiB', '5 MiB', '1.5 KiB')
+    """
     for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if count >= scale:
             return f"{count / scale:g} {unit}"
