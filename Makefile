@@ -8,8 +8,9 @@ SETUP := $(VENV)/.setup-done
 CHROMIUM ?= /usr/bin/chromium
 BWRAP ?= /usr/bin/bwrap
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-# Tests run on every core (pytest-xdist): tests that share an expensive fixture are grouped
-# (xdist_group), and each notebook's cells stay together in one kernel (loadfile).
+# Tests run on every core (pytest-xdist): an expensive fixture is computed once and shared
+# (tests/conftest.py, computed_once), and each notebook's cells stay together in one kernel
+# (loadfile).
 PARALLEL ?= -n auto
 # Executed notebooks: the chapters, and the atlas page of the book
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard book/*.ipynb)
@@ -44,7 +45,7 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 test: unit nbval book browser
 
 unit: $(SETUP) $(BWRAP)
-	$(BIN)/python -m pytest -q $(PARALLEL) --dist loadgroup --doctest-modules lossedu tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q $(PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser
 
 # Debian's Chromium (not a browser that a test tool downloads); installing it needs root.
 $(CHROMIUM):

@@ -1,6 +1,8 @@
 """Test configuration shared by all test modules."""
 
+import fcntl
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,25 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         "claim checks (cells/claims): " + ", ".join(f"{name} {c}/{n}" for name, (c, n) in counts.items())
         + f"; {sum(c for c, _ in counts.values())}/{sum(n for _, n in counts.values())} in all")
+
+
+@pytest.fixture(scope="session")
+def computed_once(tmp_path_factory):
+    """``computed_once(name, compute)``: ``compute(folder)``'s result, computed by one
+    pytest-xdist worker in a folder of the run and shared with the others (pickled), for
+    expensive fixtures whose tests the scheduler may spread over several workers."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+
+    def compute_or_load(name, compute):
+        result = shared / f"{name}.pickle"
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not result.exists():
+                folder = shared / name
+                folder.mkdir()
+                result.write_bytes(pickle.dumps(compute(folder)))
+        return pickle.loads(result.read_bytes())
+
+    return compute_or_load

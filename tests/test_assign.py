@@ -158,9 +158,12 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):  # its tests share one xdist worker, so it runs once
-    root = tmp_path_factory.mktemp("grading")
+@pytest.fixture(scope="session")
+def graded(computed_once):
+    return computed_once("graded", grade_every_kind)
+
+
+def grade_every_kind(root: Path):
     source = root / "source"
     source.mkdir()
     nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
@@ -177,7 +180,6 @@ def graded(tmp_path_factory):  # its tests share one xdist worker, so it runs on
     return root / "out", rows
 
 
-@pytest.mark.xdist_group("graded")
 @pytest.mark.parametrize("student", EXPECTED)
 def test_every_kind_of_submission_gets_a_row_with_points_and_a_reason(graded, student):
     _, rows = graded
@@ -188,7 +190,6 @@ def test_every_kind_of_submission_gets_a_row_with_points_and_a_reason(graded, st
     assert words in mine[0].feedback
 
 
-@pytest.mark.xdist_group("graded")
 def test_gradebook_and_feedback_files(graded):
     out, rows = graded
     with open(out / "gradebook.csv") as handle:

@@ -70,9 +70,12 @@ SOLUTIONS = {"hangs_the_check": "import time\ndef my_mae_grad(y_true, y_pred):\n
 HONEST = ("alice", "zoe")  # graded before and after the attacks
 
 
-@pytest.fixture(scope="module")
-def attacked(tmp_path_factory):  # its tests share one xdist worker, so it runs once
-    root = tmp_path_factory.mktemp("attacked")
+@pytest.fixture(scope="session")
+def attacked(computed_once):
+    return computed_once("attacked", grade_the_attacks)
+
+
+def grade_the_attacks(root: Path) -> dict:
     source, submissions, out = root / "source", root / "submissions", root / "out"
     source.mkdir()
     nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
@@ -118,7 +121,6 @@ def row_of(attacked, student):
     return mine[0]
 
 
-@pytest.mark.xdist_group("attacked")
 @pytest.mark.parametrize("student", ATTACKS)
 def test_every_attack_scores_zero_and_says_what_stopped_it(attacked, student):
     row = row_of(attacked, student)
@@ -126,14 +128,12 @@ def test_every_attack_scores_zero_and_says_what_stopped_it(attacked, student):
     assert ATTACKS[student][1] in row.feedback, row.feedback
 
 
-@pytest.mark.xdist_group("attacked")
 @pytest.mark.parametrize("student", HONEST)
 def test_the_honest_classmates_keep_their_grades(attacked, student):
     row = row_of(attacked, student)
     assert (row.points, row.feedback) == (1, "all hidden cases pass")
 
 
-@pytest.mark.xdist_group("attacked")
 def test_no_file_outside_the_sandboxes_changed(attacked):
     for path, data in attacked["before"].items():
         assert path.read_bytes() == data, f"{path} changed"
@@ -143,12 +143,10 @@ def test_no_file_outside_the_sandboxes_changed(attacked):
         assert row.sha256 == hashlib.sha256(attacked["before"][graded]).hexdigest()
 
 
-@pytest.mark.xdist_group("attacked")
 def test_no_attack_reached_the_network(attacked):
     assert not attacked["reached"], "a submission connected to a listener on the host"
 
 
-@pytest.mark.xdist_group("attacked")
 def test_a_hanging_submission_stalls_nobody(attacked):
     # 15 notebooks on 2 workers: the hanging one costs its own wall-clock limit, no more
     assert attacked["seconds"] < LIMITS.notebook_seconds + 90, attacked["seconds"]
