@@ -278,15 +278,12 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
     to_check = [exercise for exercise in exercises if exercise not in results]
     if not to_check:
         return rows(results)
-    # First only the exercises' solution cells and the cells their functions need
-    # (lossedu.cell_slice). A run that raised anything but NotImplementedError, gave no verdict
-    # or found no function may have missed a cell: then the whole notebook runs, and its
-    # verdicts count.
+    # First only the cells the exercises' functions need (lossedu.cell_slice). A run that
+    # raised anything but NotImplementedError, gave no verdict or found no function may have
+    # missed a cell: then the whole notebook runs, and its verdicts count.
     names = {EXERCISES[exercise][0] for exercise in to_check}
     code = [cell for cell in submission.cells if cell.cell_type == "code"]
-    solutions = [i for i, cell in enumerate(code) if "solution" in _tags(cell)
-                 and exercise_of(cell) in to_check]
-    needed = [code[i] for i in needed_cells([cell.source for cell in code], names, solutions)]
+    needed = [code[i] for i in needed_cells([cell.source for cell in code], names)]
     run = functools.partial(_run_checks, to_check, limits=limits, sandbox=sandbox, hidden=hidden,
                             kernel_name=kernel_name)
     verdicts, sure = run(needed)

@@ -132,15 +132,11 @@ def _base_names(targets) -> set[str]:
     return names
 
 
-def needed_cells(sources: list[str], names, always=()) -> list[int]:
+def needed_cells(sources: list[str], names) -> list[int]:
     """Indices of the cells (in ``sources``, code only) that ``names``, read after the last
     cell, need: going backwards, every cell that binds or changes a name still needed (calling
     a function that sets globals binds them), and then what that cell reads. Unparsable cells
-    and the cells at the indices ``always`` are always included.
-
-    >>> needed_cells(["import numpy as np", "x = np.ones(2)", "while True: pass"], {"x"}, always=[2])
-    [0, 1, 2]
-    """
+    are always included."""
     cells = [cell_names(source) for source in sources]
     setters = {}
     for names_of in filter(None, cells):
@@ -150,7 +146,7 @@ def needed_cells(sources: list[str], names, always=()) -> list[int]:
         names_of = cells[index]
         if names_of is not None:
             binds = names_of.binds.union(*(setters[f] for f in names_of.reads if f in setters))
-        if names_of is None or index in always or binds & live or ANY_NAME in binds and live:
+        if names_of is None or binds & live or ANY_NAME in binds and live:
             needed.append(index)
             if names_of is not None:
                 live |= names_of.reads
