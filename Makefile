@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 SETUP := $(VENV)/.setup-done
 CHROMIUM ?= /usr/bin/chromium
 BWRAP ?= /usr/bin/bwrap
+# apt-get needs root: through sudo when make runs as another user (GitHub's runners)
+SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Tests run on every core (pytest-xdist): an expensive fixture is computed once and shared
 # (tests/conftest.py, computed_once), and each notebook's cells stay together in one kernel
@@ -19,6 +21,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOK
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
 .PHONY: setup book test unit nbval browser notebooks assignments bench bench-grading clean \
+	publish fork \
 	test-colab test-binder test-lowest test-legs
 
 setup: $(SETUP)
@@ -50,13 +53,13 @@ unit: $(SETUP) $(BWRAP)
 # Debian's Chromium (not a browser that a test tool downloads); installing it needs root.
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM), or run make CHROMIUM=/path/to/chromium"; exit 1; }
-	apt-get update -qq && apt-get install -y -qq chromium
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium
 
 # Debian's bubblewrap: the grader runs every submission in a sandbox of its own, and the tests
 # attack it. Installing it needs root.
 $(BWRAP):
 	@command -v apt-get >/dev/null || { echo "install bubblewrap at $(BWRAP), or run make BWRAP=/path/to/bwrap"; exit 1; }
-	apt-get update -qq && apt-get install -y -qq bubblewrap
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap
 
 browser: $(SETUP) $(CHROMIUM) book
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) tests/browser
@@ -86,6 +89,23 @@ bench-grading: $(SETUP) $(BWRAP)
 
 clean:
 	rm -rf _build
+
+# Publishing without GitHub Actions (.github/workflows/book.yml does it with them): the built
+# book becomes the only commit of the gh-pages branch of REMOTE (a remote's name or a
+# repository's address), replacing what was there. .nojekyll makes GitHub Pages serve the
+# folders whose names start with "_" (_static/) as they are.
+REMOTE ?= origin
+PAGES_BRANCH ?= gh-pages
+BOOK_HTML ?= _build/html
+publish: book
+	$(BIN)/ghp-import --no-jekyll --no-history --force --push --remote $(REMOTE) \
+	  --branch $(PAGES_BRANCH) --message "The book, built from $$(git rev-parse --short HEAD)" $(BOOK_HTML)
+
+# A fork becomes someone else's course: make fork REPO=owner/name [BRANCH=main] sets the
+# repository in _config.yml and rewrites the notebooks' Colab cells and every link to it.
+fork: $(SETUP)
+	@test -n "$(REPO)" || { echo "usage: make fork REPO=owner/name [BRANCH=branch]"; exit 2; }
+	$(BIN)/python -m lossedu.publish fork $(REPO) $(if $(BRANCH),--branch $(BRANCH))
 
 # The course where its readers run it, each in an environment of its own under _build/envs
 # (tests/environments/legs.py; reports in _build/legs/<leg>/report.md):

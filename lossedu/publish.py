@@ -1,12 +1,17 @@
-"""Publishing helpers: the repository named once, in ``_config.yml``, and the Colab install cell
-that every chapter notebook starts with.
+"""Publishing helpers: the repository named once, in ``_config.yml``; the Colab install cell
+that every chapter notebook starts with; and renaming the repository everywhere for a fork.
 
 In Colab, lossedu is not installed, and Colab's own torch, TensorFlow and JAX must stay as they
 are. Each notebook therefore starts with a cell that installs lossedu from the repository, and
 does nothing anywhere else (locally, in Binder, under nbval). The book hides it (tag
 ``remove-cell``). ``python -m lossedu.publish colab-cells`` (run by ``make notebooks``) writes
-that cell into every notebook from the repository and branch in ``_config.yml``, so changing the
-repository there and re-running it is all a fork needs.
+that cell into every notebook from the repository and branch in ``_config.yml``.
+
+``python -m lossedu.publish fork OWNER/NAME --branch BRANCH`` (``make fork REPO=OWNER/NAME``)
+makes a fork someone else's course in one step: it sets the repository in ``_config.yml`` (from
+which the book's launch buttons are built), rewrites the Colab cell of every notebook, and
+rewrites every link to the repository, its Pages site, Binder and Colab in the pages that name
+it (``NAMING_FILES``).
 
 >>> print(colab_cell_source("https://github.com/lossedu/lossedu", "main").splitlines()[-1])
     get_ipython().run_line_magic("pip", "install --quiet 'lossedu @ git+https://github.com/lossedu/lossedu@main'")
@@ -15,6 +20,7 @@ repository there and re-running it is all a fork needs.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from .extras import require
@@ -22,6 +28,11 @@ from .extras import require
 nbformat = require("publish", "nbformat", __name__)
 
 COLAB_TAG = "colab-install"
+# The files, besides _config.yml and the notebooks, that name the repository (globs from the
+# course's root): its links are rewritten there by `fork`.
+NAMING_FILES = ("README.md", "book/*.md")
+NOTEBOOK_FOLDERS = ("notebooks", "book")
+REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 
 def repository(config: Path) -> tuple[str, str]:
@@ -82,6 +93,57 @@ def sync_colab_cells(folders, config: Path) -> list[Path]:
     return changed
 
 
+def links(url: str, branch: str) -> dict[str, str]:
+    """Every form in which the course's pages link to its repository, most specific first.
+
+    >>> links("https://github.com/Some-One/course", "dev")["pages"]
+    'https://some-one.github.io/course/'
+    """
+    owner, name = url.removeprefix("https://github.com/").split("/")
+    return {
+        "pip": f"git+https://github.com/{owner}/{name}@{branch}",
+        "colab": f"https://colab.research.google.com/github/{owner}/{name}/blob/{branch}/",
+        "binder": f"https://mybinder.org/v2/gh/{owner}/{name}/{branch}",
+        "pages": f"https://{owner.lower()}.github.io/{name}/",
+        "repository": f"https://github.com/{owner}/{name}",
+    }
+
+
+def fork(root: Path, repository_name: str, branch: str | None = None) -> list[Path]:
+    """Make the course in ``root`` the course of ``repository_name`` ("OWNER/NAME"), on
+    ``branch`` (default: the branch already configured): ``_config.yml``, every notebook's Colab
+    cell and every link in ``NAMING_FILES``. Returns the files that changed."""
+    if not REPOSITORY_NAME.match(repository_name or ""):
+        raise ValueError(f"expected a GitHub repository as OWNER/NAME, got {repository_name!r}")
+    root = Path(root)
+    config = root / "_config.yml"
+    old_url, old_branch = repository(config)
+    branch = branch or old_branch
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", branch):
+        raise ValueError(f"not a branch name: {branch!r}")
+    new_url = f"https://github.com/{repository_name}"
+    text = config.read_text()
+    updated = re.sub(r"(?m)^(  url:\s*)\S+", lambda m: m.group(1) + new_url, text, count=1)
+    updated = re.sub(r"(?m)^(  branch:\s*)\S+", lambda m: m.group(1) + branch, updated, count=1)
+    changed = []
+    if updated != text:
+        config.write_text(updated)
+        changed.append(config)
+    if repository(config) != (new_url, branch):
+        raise ValueError(f"{config}: could not set the repository (is it under repository: url/branch?)")
+    old_links, new_links = links(old_url, old_branch), links(new_url, branch)
+    for path in sorted({p for pattern in NAMING_FILES for p in root.glob(pattern)}):
+        text = path.read_text()
+        updated = text
+        for form, old in old_links.items():
+            updated = updated.replace(old, new_links[form])
+        if updated != text:
+            path.write_text(updated)
+            changed.append(path)
+    changed += sync_colab_cells([root / folder for folder in NOTEBOOK_FOLDERS], config)
+    return changed
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lossedu.publish")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -89,9 +151,20 @@ def main(argv=None) -> None:
     cells.add_argument("--notebooks", nargs="+", default=["notebooks"],
                        help="folders whose notebooks get the cell")
     cells.add_argument("--config", default="_config.yml")
+    renamed = commands.add_parser("fork", help="make this course the course of another "
+                                               "repository: config, Colab cells, links")
+    renamed.add_argument("repository", help="OWNER/NAME on GitHub")
+    renamed.add_argument("--branch", help="the branch readers get (default: unchanged)")
+    renamed.add_argument("--root", default=".", help="the course's root folder")
     args = parser.parse_args(argv)
-    changed = sync_colab_cells(args.notebooks, Path(args.config))
-    print(f"updated {len(changed)} notebook(s)" + "".join(f"\n  {p}" for p in changed))
+    try:
+        if args.command == "fork":
+            changed = fork(Path(args.root), args.repository, args.branch)
+        else:
+            changed = sync_colab_cells(args.notebooks, Path(args.config))
+    except ValueError as error:
+        parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
+    print(f"updated {len(changed)} file(s)" + "".join(f"\n  {p}" for p in changed))
 
 
 if __name__ == "__main__":

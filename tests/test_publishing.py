@@ -184,3 +184,115 @@ def test_mathjax_comes_with_the_book_toolchain_not_a_download():
     assert re.search(r"^sphinx-mathjax-offline==3?[\d.]+$", (ROOT / "requirements.txt").read_text(),
                      flags=re.M)
     assert "sphinx-mathjax-offline" in (ROOT / "_config.yml").read_text()
+
+
+# The GitHub Actions workflow: it cannot run here, so it is checked as GitHub and zizmor would.
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+TOOLS = Path(sys.executable).parent
+
+
+def lint_workflow(path):
+    schema = subprocess.run([TOOLS / "check-jsonschema", "--builtin-schema",
+                             "vendor.github-workflows", path], capture_output=True, text=True)
+    zizmor = subprocess.run([TOOLS / "zizmor", "--offline", "--persona=auditor", path],
+                            capture_output=True, text=True)
+    return schema, zizmor
+
+
+def test_the_workflow_passes_githubs_schema_and_zizmor():
+    schema, zizmor = lint_workflow(WORKFLOW)
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    assert zizmor.returncode == 0 and "No findings" in zizmor.stdout + zizmor.stderr, zizmor.stdout
+
+
+def test_the_workflow_checks_catch_a_tag_and_a_malformed_step(tmp_path):
+    tagged = tmp_path / "tagged.yml"
+    tagged.write_text(re.sub(r"actions/checkout@[0-9a-f]{40}", "actions/checkout@v7",
+                             WORKFLOW.read_text()))
+    assert lint_workflow(tagged)[1].returncode != 0  # zizmor: unpinned-uses
+    malformed = tmp_path / "malformed.yml"
+    malformed.write_text(WORKFLOW.read_text().replace("runs-on:", "run-on:", 1))
+    assert lint_workflow(malformed)[0].returncode != 0  # the schema: a job without runs-on
+
+
+def test_the_workflow_runs_the_make_targets_and_deploys_only_the_default_branch():
+    import yaml
+
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as True
+    assert {"push", "pull_request"} <= set(triggers)
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    for step in steps:
+        if "uses" in step:
+            assert re.fullmatch(r"actions/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert [c for c in commands if c.startswith("make ")] == [
+        "make test CHROMIUM=/usr/bin/google-chrome"]
+    assert all(c.startswith("make ") or c.startswith("sudo sysctl") for c in commands), commands
+    uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses)
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_build/html"
+    deploy = workflow["jobs"]["deploy"]
+    assert "default_branch" in deploy["if"] and "push" in deploy["if"] and "default_branch" in upload["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+# A fork becomes someone else's course in one step.
+
+OLD_FORMS = publish.links(URL, BRANCH)
+
+
+def tracked_text_files(root):
+    listed = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True,
+                            check=True).stdout.split()
+    return {name: (root / name).read_bytes().decode("utf-8", errors="ignore") for name in listed}
+
+
+@pytest.fixture(scope="module")
+def forked(tmp_path_factory):
+    copy = tmp_path_factory.mktemp("fork") / "course"
+    subprocess.run(["git", "clone", "--quiet", ROOT, copy], check=True)
+    done = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.setup-done", "fork",
+                           "REPO=Some-One/their-course", "BRANCH=spring-2027", f"BIN={TOOLS}"],
+                          cwd=copy, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return copy
+
+
+def test_a_fork_names_its_own_repository_in_the_config(forked):
+    assert publish.repository(forked / "_config.yml") == (
+        "https://github.com/Some-One/their-course", "spring-2027")
+    # the launch buttons are built from it (tests/browser/test_launch.py checks the built links)
+    assert "launch_buttons:" in (forked / "_config.yml").read_text()
+
+
+def test_a_fork_rewrites_every_notebooks_colab_cell(forked):
+    notebooks = sorted((forked / "notebooks").glob("*.ipynb")) + sorted((forked / "book").glob("*.ipynb"))
+    assert len(notebooks) == len(NOTEBOOKS) + len(list((ROOT / "book").glob("*.ipynb")))
+    for path in notebooks:
+        first = nbformat.read(path, as_version=4).cells[0]
+        assert "git+https://github.com/Some-One/their-course@spring-2027" in first.source, path.name
+
+
+def test_a_fork_rewrites_every_link_and_leaves_none_to_the_original(forked):
+    new_forms = publish.links("https://github.com/Some-One/their-course", "spring-2027")
+    files = tracked_text_files(forked)
+    for page in ("README.md", "book/instructors.md"):
+        for form, old in OLD_FORMS.items():
+            if old in tracked_text_files(ROOT)[page]:
+                assert new_forms[form] in files[page], (page, form)
+    assert "https://some-one.github.io/their-course/" in files["book/instructors.md"]
+    left = sorted(name for name, text in files.items() for old in OLD_FORMS.values()
+                  if old in text and not name.startswith(("tests/", "lossedu/publish.py")))
+    assert left == []
+
+
+def test_a_fork_twice_changes_nothing_more_and_a_bad_name_is_refused(forked):
+    again = subprocess.run([sys.executable, "-m", "lossedu.publish", "fork", "Some-One/their-course"],
+                           cwd=forked, capture_output=True, text=True)
+    assert again.returncode == 0 and again.stdout.startswith("updated 0 file(s)"), again.stdout
+    bad = subprocess.run([sys.executable, "-m", "lossedu.publish", "fork", "not a repository"],
+                         cwd=forked, capture_output=True, text=True)
+    assert bad.returncode == 2 and "expected a GitHub repository as OWNER/NAME" in bad.stderr
