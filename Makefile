@@ -98,6 +98,7 @@ REMOTE ?= origin
 PAGES_BRANCH ?= gh-pages
 BOOK_HTML ?= _build/html
 publish: book
+	git update-ref -d refs/heads/$(PAGES_BRANCH)  # ghp-import's local copy: each publish starts afresh
 	$(BIN)/ghp-import --no-jekyll --no-history --force --push --remote $(REMOTE) \
 	  --branch $(PAGES_BRANCH) --message "The book, built from $$(git rev-parse --short HEAD)" $(BOOK_HTML)
 
