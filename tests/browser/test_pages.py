@@ -179,10 +179,58 @@ def test_page_weight_with_images_is_under_the_limit(page_path):
     source = (HTML / page_path).read_text()
     total = len(source.encode())
     for src in set(re.findall(r'<img[^>]+src="([^"]+)"', source)):
-        total += (HTML / page_path).parent.joinpath(unquote(src)).resolve().stat().st_size
+        if not src.startswith("data:"):  # pictures in the page (sliders) are counted with it
+            total += (HTML / page_path).parent.joinpath(unquote(src)).resolve().stat().st_size
     assert total < PAGE_WEIGHT_LIMIT, f"{page_path}: {total / 1024 / 1024:.2f} MB"
 
 
 def test_the_intro_and_every_chapter_are_screenshotted():
     chapters = [p for p in PAGES if p.startswith("notebooks/")]
     assert "book/intro.html" in PAGES and len(chapters) >= 6
+
+
+SLIDERS = {"notebooks/03_kink_across_frameworks.html": ["subgradient"],
+           "notebooks/04_mae_vs_mse_in_training.html": ["learning-rate", "huber-delta"],
+           "notebooks/06_losses_you_cannot_differentiate.html": ["samples"]}
+
+
+def slider_state(page, name):
+    return page.evaluate("""(id) => {
+        const figure = document.getElementById(id);
+        return {src: figure.querySelector("img").src, alt: figure.querySelector("img").alt,
+                shown: figure.querySelector("output").textContent,
+                value: figure.querySelector("input").value,
+                valuetext: figure.querySelector("input").getAttribute("aria-valuetext")};
+    }""", f"lossedu-slider-{name}")
+
+
+@pytest.mark.parametrize("page_path", SLIDERS)
+def test_every_slider_works_by_keyboard_and_by_mouse(browser, server, page_path):
+    context, page, problems = visit(browser, server, page_path)
+    try:
+        for name in SLIDERS[page_path]:
+            slider = page.locator(f"#lossedu-slider-{name}-input")
+            before = slider_state(page, name)
+            assert before["alt"] and before["shown"] == before["valuetext"]
+            # keyboard: focus it by tabbing to it, as a keyboard user would, then an arrow key
+            slider.focus()
+            page.keyboard.press("Tab")
+            page.keyboard.press("Shift+Tab")
+            assert page.evaluate("document.activeElement.id") == f"lossedu-slider-{name}-input"
+            page.keyboard.press("ArrowRight" if before["value"] == "0" else "ArrowLeft")
+            by_keyboard = slider_state(page, name)
+            assert by_keyboard["value"] != before["value"]
+            assert by_keyboard["src"] != before["src"] and by_keyboard["alt"] != before["alt"]
+            assert by_keyboard["shown"] == by_keyboard["valuetext"] != before["shown"]
+            # mouse: a click at the far right end of the track selects the last picture
+            box = slider.bounding_box()
+            page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+            by_mouse = slider_state(page, name)
+            assert by_mouse["value"] == slider.get_attribute("max")
+            assert by_mouse["src"] != by_keyboard["src"] and by_mouse["alt"] != by_keyboard["alt"]
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.locator(f"#lossedu-slider-{name}").screenshot(
+                path=str(SCREENSHOTS / f"slider-{name}.png"))
+        assert problems == {"console": [], "failed": [], "blocked": []}
+    finally:
+        context.close()
