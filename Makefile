@@ -61,7 +61,14 @@ $(BWRAP):
 	@command -v apt-get >/dev/null || { echo "install bubblewrap at $(BWRAP), or run make BWRAP=/path/to/bwrap"; exit 1; }
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap
 
-browser: $(SETUP) $(CHROMIUM) book
+# axe-core, the accessibility audit the browser tests run in every page, at the version pinned
+# in tests/browser/axe/package-lock.json, from the npm registry
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: $(SETUP) $(CHROMIUM) $(AXE) book
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) tests/browser
 
 nbval: $(SETUP)

@@ -22,6 +22,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
                if not p.relative_to(HTML).as_posix().startswith(("_", "genindex", "search")))
 PAGE_WEIGHT_LIMIT = 1.5 * 1024 * 1024
+# axe-core, installed by make from tests/browser/axe/package.json (npm ci), and the rules it
+# applies: WCAG 2.0 and 2.1, levels A and AA
+AXE = ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 if not HTML.joinpath("index.html").exists():
     raise RuntimeError("build the book first: make book")
@@ -56,9 +60,11 @@ def browser():
         chromium.close()
 
 
-def visit(browser, server, page_path, width=1280):
-    """Open one page with only the local server reachable; return the page and what went wrong."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+def visit(browser, server, page_path, width=1280, color_scheme="light"):
+    """Open one page with only the local server reachable; return the page and what went wrong.
+    The theme follows the system's colour scheme (``color_scheme``) until a reader picks one."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  color_scheme=color_scheme)
     problems = {"console": [], "failed": [], "blocked": []}
 
     def route(route_request):
@@ -110,6 +116,7 @@ def test_page_works_offline_and_nothing_is_clipped(browser, server, page_path):
             ".map(h => Number(h.tagName[1]))")
         assert levels and levels[0] == 1
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"heading levels skip: {levels}"
+        assert accessibility_violations(page) == []
         if page_path == "book/intro.html" or page_path.startswith("notebooks/"):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shot = SCREENSHOTS / (Path(page_path).stem + ".png")
@@ -184,6 +191,44 @@ def test_page_weight_with_images_is_under_the_limit(page_path):
     assert total < PAGE_WEIGHT_LIMIT, f"{page_path}: {total / 1024 / 1024:.2f} MB"
 
 
+def accessibility_violations(page) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA in the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("(tags) => axe.run({runOnly: {type: 'tag', values: tags}})",
+                           WCAG_21_AA)
+    return [f"{violation['id']} ({violation['impact']}): {node['html'][:160]}"
+            for violation in result["violations"] for node in violation["nodes"]]
+
+
+# The top-left pixel of every figure in the article: a figure drawn on a transparent background
+# would show its black axes and labels on the dark theme's dark background.
+FIGURE_CORNERS = """() => [...document.querySelectorAll('main article img')].map(image => {
+  const canvas = document.createElement('canvas');
+  canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  return [image.alt.slice(0, 60), ...context.getImageData(0, 0, 1, 1).data];
+})"""
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_dark_mode_keeps_figures_readable_and_has_no_accessibility_violations(
+        browser, server, page_path):
+    context, page, problems = visit(browser, server, page_path, color_scheme="dark")
+    try:
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        assert problems["console"] == []
+        for alt, red, green, blue, alpha in page.evaluate(FIGURE_CORNERS):
+            assert alpha == 255 and min(red, green, blue) > 200, f"a dark-mode figure: {alt}"
+        assert accessibility_violations(page) == []
+        if page_path == "book/intro.html" or page_path.startswith("notebooks/"):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{Path(page_path).stem}-dark.png"),
+                            full_page=True)
+    finally:
+        context.close()
+
+
 def test_the_intro_and_every_chapter_are_screenshotted():
     chapters = [p for p in PAGES if p.startswith("notebooks/")]
     assert "book/intro.html" in PAGES and len(chapters) >= 6
@@ -212,7 +257,7 @@ def test_every_slider_works_by_keyboard_and_by_mouse(browser, server, page_path)
             slider = page.locator(f"#lossedu-slider-{name}-input")
             before = slider_state(page, name)
             assert before["alt"] and before["shown"] == before["valuetext"]
-            # keyboard: focus it by tabbing to it, as a keyboard user would, then an arrow key
+            # keyboard: reachable with Tab (focused, Tab away, Shift+Tab back), then an arrow key
             slider.focus()
             page.keyboard.press("Tab")
             page.keyboard.press("Shift+Tab")
