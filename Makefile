@@ -20,7 +20,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOK
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test unit nbval browser notebooks assignments bench bench-grading clean \
+.PHONY: setup book pdf site test unit nbval browser notebooks assignments bench bench-grading clean \
 	publish fork \
 	test-colab test-binder test-lowest test-legs
 
@@ -33,6 +33,30 @@ $(SETUP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The book as one PDF (LaTeX through Jupyter Book, XeLaTeX from Debian's TeX Live: make installs
+# the packages below when xelatex is missing), checked by tests/pdf.
+PDF := _build/pdf/gradients-at-the-kink.pdf
+XELATEX ?= /usr/bin/xelatex
+TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+	texlive-xetex fonts-freefont-otf poppler-utils
+
+$(XELATEX):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES)
+
+pdf: $(PDF)
+	$(BIN)/python -m pytest -q tests/pdf
+
+# What gets published: the HTML book with the PDF beside its pages (the intro links to it).
+site: book pdf
+	cp $(PDF) _build/html/
+
+$(PDF): $(SETUP) $(XELATEX) $(BOOK_SOURCES) book/_ext/latex_class.py
+	rm -rf _build/latex
+	$(BIN)/jupyter-book build . --builder pdflatex
+	mkdir -p $(dir $@)
+	cp _build/latex/$(notdir $@) $@
 
 # The book is built from the notebooks' stored outputs (nothing is executed), warnings are errors.
 book: _build/html/.built
@@ -48,7 +72,7 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 test: unit nbval book browser
 
 unit: $(SETUP) $(BWRAP)
-	$(BIN)/python -m pytest -q $(PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q $(PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser --ignore=tests/pdf
 
 # Debian's Chromium (not a browser that a test tool downloads); installing it needs root.
 $(CHROMIUM):
@@ -104,7 +128,7 @@ clean:
 REMOTE ?= origin
 PAGES_BRANCH ?= gh-pages
 BOOK_HTML ?= _build/html
-publish: book
+publish: site
 	git update-ref -d refs/heads/$(PAGES_BRANCH)  # ghp-import's local copy: each publish starts afresh
 	$(BIN)/ghp-import --no-jekyll --no-history --force --push --remote $(REMOTE) \
 	  --branch $(PAGES_BRANCH) --message "The book, built from $$(git rev-parse --short HEAD)" $(BOOK_HTML)

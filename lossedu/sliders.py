@@ -3,7 +3,8 @@
 A reader drags the slider (or focuses it and presses the arrow keys) and sees the figure for
 that value. Everything is in the cell's HTML output: the pictures (PNG, base64), their alt
 texts and a dozen lines of script, so the figure works in the static book, offline, with no
-kernel; in Jupyter, Colab and Binder too. Without script it shows the first picture.
+kernel; in Jupyter, Colab and Binder too. Without script it shows the starting picture, which
+is also the figure's PNG, so the PDF of the book shows that one.
 
 >>> import matplotlib.pyplot as plt
 >>> def draw(slope):
@@ -48,6 +49,10 @@ class SliderFigure:
     def __repr__(self) -> str:
         return (f"<slider figure {self.name!r}: {self.label} {self.texts[0]} to {self.texts[-1]}, "
                 f"{len(self.pictures)} pictures>")
+
+    def _repr_png_(self) -> bytes:
+        """The starting picture: what a PDF, or any page without script, shows."""
+        return base64.b64decode(self.pictures[self.start])
 
     def _repr_html_(self) -> str:
         slider_id = f"lossedu-slider-{self.name}"

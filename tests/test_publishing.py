@@ -243,3 +243,13 @@ def test_a_fork_twice_changes_nothing_more_and_a_bad_name_is_refused(forked):
     bad = subprocess.run([sys.executable, "-m", "lossedu.publish", "fork", "not a repository"],
                          cwd=forked, capture_output=True, text=True)
     assert bad.returncode == 2 and "expected a GitHub repository as OWNER/NAME" in bad.stderr
+
+
+def test_the_pdf_the_pages_link_to_is_the_one_the_build_writes():
+    import yaml
+
+    target = yaml.safe_load((ROOT / "_config.yml").read_text())["latex"]["latex_documents"]["targetname"]
+    pdf = target.replace(".tex", ".pdf")
+    assert f"PDF := _build/pdf/{pdf}" in (ROOT / "Makefile").read_text()
+    for page in ("book/intro.md", "book/instructors.md"):
+        assert f"{publish.links(URL, BRANCH)['pages']}{pdf}" in (ROOT / page).read_text(), page

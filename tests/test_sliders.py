@@ -41,6 +41,11 @@ def test_every_value_has_its_own_picture_alt_text_and_label():
     assert "http" not in page.replace("data:image/png", "")  # nothing is fetched
 
 
+def test_the_starting_picture_is_the_png_a_pdf_shows():
+    slider = make(start=2)
+    assert slider._repr_png_() == base64.b64decode(slider.pictures[2])
+
+
 def test_the_same_figures_give_the_same_html():
     assert make()._repr_html_() == make()._repr_html_()
 

@@ -49,7 +49,7 @@ def test_the_workflow_runs_the_make_targets_and_deploys_only_the_default_branch(
             assert re.fullmatch(r"actions/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
     commands = [step["run"] for step in steps if "run" in step]
     assert [c for c in commands if c.startswith("make ")] == [
-        "make test CHROMIUM=/usr/bin/google-chrome"]
+        "make test CHROMIUM=/usr/bin/google-chrome", "make site"]
     assert all(c.startswith("make ") or c.startswith("sudo sysctl") for c in commands), commands
     uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
     assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses)

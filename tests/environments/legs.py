@@ -420,7 +420,7 @@ def colab_leg(args) -> bool:
     run([env / "bin" / "python", "-m", "pip", "install", "--quiet", f"{snapshot}[assign]"])
     checks = {
         "unit tests and doctests (installed lossedu)": unit_tests(
-            env, "--doctest-modules", "--ignore=tests/browser", "--ignore=tests/environments",
+            env, "--doctest-modules", "--ignore=tests/browser", "--ignore=tests/pdf", "--ignore=tests/environments",
             "--ignore=tests/test_workflow.py",  # the repository's CI tooling, not the course
             "tests", "--pyargs", "lossedu"),
         "atlas": colab_atlas(env, args.update_atlas),
