@@ -164,7 +164,7 @@ def test_missing_extras_are_one_clear_line(tmp_path):
 REGISTRY_HOSTS = tuple(".".join(parts) for parts in [
     ("pypi", "org"), ("pythonhosted", "org"), ("registry", "npmjs", "org"), ("npmjs", "com"),
     ("registry", "yarnpkg", "com"), ("deb", "debian", "org"), ("security", "debian", "org")])
-NOT_SOURCES = {".git", ".venv", "_build", ".pytest_cache", ".hypothesis", "__pycache__",
+NOT_SOURCES = {".git", ".venv", "_build", ".pytest_cache", ".hypothesis", "__pycache__", "node_modules",
                ".ipynb_checkpoints"}
 
 
