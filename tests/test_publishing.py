@@ -164,8 +164,8 @@ def test_missing_extras_are_one_clear_line(tmp_path):
 REGISTRY_HOSTS = tuple(".".join(parts) for parts in [
     ("pypi", "org"), ("pythonhosted", "org"), ("registry", "npmjs", "org"), ("npmjs", "com"),
     ("registry", "yarnpkg", "com"), ("deb", "debian", "org"), ("security", "debian", "org")])
-NOT_SOURCES = {".git", ".venv", "_build", ".pytest_cache", ".hypothesis", "__pycache__", "node_modules",
-               ".ipynb_checkpoints"}
+NOT_SOURCES = {".git", ".venv", "_build", ".pytest_cache", ".hypothesis", "__pycache__",
+               ".ipynb_checkpoints", "node_modules"}
 
 
 def test_no_file_names_a_package_registry_host():
