@@ -59,6 +59,15 @@ def test_the_pdf_has_the_whole_book(text, pages):
     assert len(re.findall(r"\bExercises\b", text)) >= len(CHAPTERS)
 
 
+def test_tables_keep_their_rows_and_columns(text):
+    from lossedu import atlas
+
+    rows = [line.split() for line in text.splitlines() if line.split()[:1] in (["abs"], ["relu"])]
+    assert any(len(row) >= 5 for row in rows), "the atlas table lost its columns"
+    flat = " ".join(text.split())
+    assert all(entry.id in flat for entry in atlas.ENTRIES), "an atlas entry is missing"
+
+
 def test_equations_are_typeset_not_left_as_source(text):
     assert "\\frac" not in text and "$$" not in text and "\\hat" not in text
     assert "𝑁" in text  # a math italic letter: unicode-math typeset the equations
