@@ -134,6 +134,9 @@ SUBMISSIONS = {
     "deleted_check": fixture_notebook(check=None),
     "edited_check": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
                                      check='print("Exercise 2.1: passed")'),
+    # the original check with a line added: still an edited check cell, not a match
+    "appended_check": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
+                                       check=CHECK + "\nprint('Exercise 2.1: passed')"),
     # the grader's slice misses a name bound by exec(), so the whole notebook runs
     "hidden_dependency": fixture_notebook(solution=GOOD.replace("r.size", "r.size * scale"),
                                           extra="exec('scale = 1')"),
@@ -151,6 +154,7 @@ EXPECTED = {
     "slow_function": (0, "timed out"),
     "deleted_check": (0, "check cell of this exercise was deleted"),
     "edited_check": (0, "check cell of this exercise was edited"),
+    "appended_check": (0, "check cell of this exercise was edited"),
     "hidden_dependency": (1, "all hidden cases pass"),
     "tampering": (0, "wrong shape"),
     "invalid_json": (0, "not a valid notebook"),

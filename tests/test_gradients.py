@@ -128,3 +128,12 @@ def test_float16_mean_gradient_of_a_large_array_is_not_zero(grad):
     assert result.dtype == np.float16
     # sign(0.5) / n for MAE, 2 * 0.5 / n for MSE; 1/n is a float16 subnormal, precise to ~0.5%
     np.testing.assert_allclose(result.astype(np.float64), 1 / n, rtol=5e-3)
+
+
+def test_ties_are_decided_in_the_residuals_dtype_not_y_preds():
+    # float32(0.1) and float64(0.1) differ by about 1.5e-9: not a tie in the residual's
+    # float64, although they are equal in y_pred's float32
+    y_true, y_pred = np.array([0.1]), np.array([0.1], dtype=np.float32)
+    result = lossedu.mae_grad(y_true, y_pred, subgradient=0.5)
+    assert result.dtype == np.float32 and result.tolist() == [1.0]
+    assert lossedu.mae_grad(y_true.astype(np.float32), y_pred, subgradient=0.5).tolist() == [0.5]

@@ -1,5 +1,7 @@
 """The score-function estimator against exact expectations computed by enumeration."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -69,3 +71,9 @@ def test_bad_arguments_are_rejected(kwargs, error, word):
 def test_enumeration_refuses_too_many_outcomes():
     with pytest.raises(ValueError, match="2\\*\\*17"):
         exact_expected_reward(f1_reward, np.ones(17), np.zeros(17))
+
+
+def test_labels_and_logits_of_different_lengths_are_refused_by_name():
+    with pytest.raises(ValueError, match=re.escape("y_true has shape (3,) but logits have shape (2,)")):
+        score_function_estimates(lambda y, s: 1.0, np.array([1, 0, 1]), np.array([0.1, 0.2]),
+                                 samples=4, rng=np.random.default_rng(0))

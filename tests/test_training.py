@@ -1,5 +1,7 @@
 """The same line fit in NumPy, PyTorch, TensorFlow and JAX."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -273,3 +275,10 @@ def test_classifier_checks_the_feature_shape():
     model = fit_logistic([[0.0, 1.0], [1.0, 0.0]], [0, 1], steps=5)
     with pytest.raises(ValueError, match="shape"):
         model.predict([[0.0]])
+
+
+@pytest.mark.parametrize("framework", ["numpy", "torch", "tensorflow", "jax"])
+def test_a_shape_mismatch_is_reported_as_one_not_as_divergence(framework):
+    message = "y_true has shape (5,) but y_pred has shape (4,); lossedu does not broadcast"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fit_line(framework, "mae", np.arange(5.0), np.arange(4.0), steps=3)
