@@ -59,8 +59,12 @@ def test_colab_cell_first_then_versions_and_seed(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_figure_has_alt_text(path):
     for cell in code_cells(load(path)):
-        has_image = any("image/png" in output.get("data", {}) for output in cell.outputs)
-        if has_image:
+        data = [output.get("data", {}) for output in cell.outputs]
+        sliders = [d["text/html"] for d in data if 'class="lossedu-slider"' in d.get("text/html", "")]
+        if sliders:  # each picture's alt text is in the HTML (lossedu.sliders)
+            alts = [alt for page in sliders for alt in re.findall(r'alt="([^"]*)"', page)]
+            assert alts and all(len(alt) > 40 for alt in alts), cell.source
+        elif any("image/png" in d for d in data):
             alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
             assert len(alt) > 40, f"figure without a real alt text: {cell.source}"
 
