@@ -22,8 +22,8 @@ def git(*args, cwd=None):
 
 
 def publish(course: Path, remote: str, html: Path):
-    """The Makefile's publish recipe, in a clone of the course, with the book as built."""
-    done = subprocess.run(["make", "--no-print-directory", "-o", "book", "publish",
+    """The Makefile's publish recipe, in a clone of the course, with the site as built."""
+    done = subprocess.run(["make", "--no-print-directory", "-o", "site", "publish",
                            f"REMOTE={remote}", f"BOOK_HTML={html}",
                            f"BIN={Path(sys.executable).parent}"],
                           cwd=course, capture_output=True, text=True,
