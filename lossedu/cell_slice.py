@@ -101,22 +101,25 @@ def _top_level_binds(statement: ast.stmt) -> set[str]:
     elif (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
           and isinstance(statement.value.func, ast.Attribute)):
         binds |= _base_names([statement.value.func])  # np.random.seed(0) changes np
-    for node in ast.walk(statement):
+    for node in _outside_scopes(statement):
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor,
-                             ast.withitem, ast.NamedExpr)) and not _inside_function(node, statement):
+                             ast.withitem, ast.NamedExpr)):
             targets = (node.targets if isinstance(node, ast.Assign) else
                        [node.optional_vars] if isinstance(node, ast.withitem) else [node.target])
             binds |= _base_names([t for t in targets if t is not None])
     return binds
 
 
-def _inside_function(node: ast.AST, statement: ast.stmt) -> bool:
-    """Whether ``node`` lies in a function or class body of ``statement`` (its locals)."""
-    for scope in ast.walk(statement):
-        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            if any(inner is node for inner in ast.walk(scope)):
-                return True
-    return False
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _outside_scopes(node: ast.AST):
+    """``node`` and what it contains, except what lies in a function, class or lambda (their
+    names are their own)."""
+    yield node
+    if not isinstance(node, SCOPES):
+        for child in ast.iter_child_nodes(node):
+            yield from _outside_scopes(child)
 
 
 def _base_names(targets) -> set[str]:

@@ -91,13 +91,10 @@ class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or cannot create a sandbox on this machine."""
 
 
-def sandbox_problem() -> str | None:
-    """None if bubblewrap can create the sandbox here; otherwise what is wrong, in one line."""
-    return _probe_sandbox()
-
-
 @functools.lru_cache(maxsize=1)
-def _probe_sandbox() -> str | None:
+def sandbox_problem() -> str | None:
+    """None if bubblewrap can create the sandbox here; otherwise what is wrong, in one line
+    (found out once per process)."""
     if not sys.platform.startswith("linux"):
         return f"bubblewrap sandboxes need Linux (this is {sys.platform})"
     if shutil.which("bwrap") is None:
