@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from .loss_table import LOSSES, ElementwiseLoss, loss_definition
+
 FRAMEWORKS = ("torch", "tensorflow", "jax")
-LOSSES = ("mae", "mse", "huber", "smooth_l1", "pseudo_huber", "log_cosh")
-PARAMETERS = {"huber": "delta", "pseudo_huber": "delta", "smooth_l1": "beta"}
 
 # TensorFlow reads these when it is first imported; without them it writes log lines to stderr,
 # which a notebook stores as output and strict nbval then compares.
@@ -124,34 +124,32 @@ def _check_choice(value, name: str, choices) -> str:
 
 def loss_parameters(loss: str, parameters: dict) -> dict:
     """Check the keyword parameters of ``loss`` (``delta`` for huber and pseudo_huber, ``beta``
-    for smooth_l1, none for the others) and fill in the default 1.0.
+    for smooth_l1, none for the others) and fill in the defaults; see
+    :meth:`lossedu.loss_table.ElementwiseLoss.check_parameters`.
 
     >>> loss_parameters("huber", {})
     {'delta': 1.0}
     """
-    from .validation import check_positive
+    return loss_definition(loss).check_parameters(parameters)
 
-    _check_choice(loss, "loss", LOSSES)
-    expected = PARAMETERS.get(loss)
-    unexpected = set(parameters) - {expected}
-    if unexpected:
-        raise TypeError(f"{loss} takes {'no parameters' if expected is None else repr(expected)}, "
-                        f"got {sorted(unexpected)}")
-    if expected is None:
-        return {}
-    return {expected: check_positive(parameters.get(expected, 1.0), expected)}
+
+def _builtin_name(framework: str, definition: ElementwiseLoss) -> str:
+    title = {"torch": "PyTorch", "tensorflow": "Keras"}[framework]
+    attribute = "torch" if framework == "torch" else "keras"
+    name = getattr(definition, attribute)
+    if name is None:
+        have = tuple(n for n, d in LOSSES.items() if getattr(d, attribute) is not None)
+        raise ValueError(f"{title} has no built-in {definition.name} loss; it has {have}")
+    return name
 
 
 def torch_loss(loss: str, **parameters):
     """PyTorch's built-in loss function for ``loss``, called as ``f(y_pred, y_true, reduction=...)``."""
     import torch.nn.functional as F
 
-    parameters = loss_parameters(loss, parameters)
-    builtins = {"mae": F.l1_loss, "mse": F.mse_loss, "huber": F.huber_loss,
-                "smooth_l1": F.smooth_l1_loss}
-    if loss not in builtins:
-        raise ValueError(f"PyTorch has no built-in {loss} loss; it has {tuple(builtins)}")
-    function = builtins[loss]
+    definition = loss_definition(loss)
+    parameters = definition.check_parameters(parameters)
+    function = getattr(F, _builtin_name("torch", definition))
     return lambda y_pred, y_true, reduction="mean": function(y_pred, y_true, reduction=reduction,
                                                              **parameters)
 
@@ -162,31 +160,78 @@ def keras_loss(loss: str, dtype: str = "float32", **parameters):
     Keras losses average over the last axis and then over the batch, which equals the mean over
     all elements; they compute in their own dtype (float32 unless told otherwise).
     """
+    definition = loss_definition(loss)
+    parameters = definition.check_parameters(parameters)
+    name = _builtin_name("tensorflow", definition)
     tf = import_tensorflow()
-    parameters = loss_parameters(loss, parameters)
-    builtins = {"mae": tf.keras.losses.MeanAbsoluteError, "mse": tf.keras.losses.MeanSquaredError,
-                "huber": tf.keras.losses.Huber, "log_cosh": tf.keras.losses.LogCosh}
-    if loss not in builtins:
-        raise ValueError(f"Keras has no built-in {loss} loss; it has {tuple(builtins)}")
-    return builtins[loss](dtype=dtype, **parameters)
+    return getattr(tf.keras.losses, name)(dtype=dtype, **parameters)
 
 
 def jax_elementwise_loss(loss: str, **parameters):
     """The elementwise loss of a residual ``r``, written in ``jax.numpy`` (JAX has no built-in
-    losses): ``abs(r)``, ``r**2``, and the textbook formulas of the smooth approximations."""
+    losses): the textbook formula of the loss's table entry, e.g. ``jnp.abs(r)``."""
     import jax.numpy as jnp
 
-    parameters = loss_parameters(loss, parameters)
-    d = parameters.get("delta", parameters.get("beta"))
-    formulas = {
-        "mae": jnp.abs,
-        "mse": jnp.square,
-        "huber": lambda r: jnp.where(jnp.abs(r) <= d, 0.5 * r * r, d * (jnp.abs(r) - 0.5 * d)),
-        "smooth_l1": lambda r: jnp.where(jnp.abs(r) < d, 0.5 * r * r / d, jnp.abs(r) - 0.5 * d),
-        "pseudo_huber": lambda r: d * d * (jnp.sqrt(1 + (r / d) ** 2) - 1),
-        "log_cosh": lambda r: jnp.logaddexp(r, -r) - jnp.log(2.0).astype(r.dtype),
-    }
-    return formulas[loss]
+    definition = loss_definition(loss)
+    parameters = definition.check_parameters(parameters)
+    return lambda r: definition.textbook(jnp, r, **parameters)
+
+
+def _array_module(framework: str):
+    if framework == "torch":
+        import torch
+
+        return torch
+    if framework == "tensorflow":
+        import_tensorflow()
+        import tensorflow.experimental.numpy as tnp
+
+        return tnp
+    import jax.numpy as jnp
+
+    return jnp
+
+
+def framework_loss(framework: str, loss: str, *, builtin_only: bool = False, **parameters):
+    """The mean ``loss`` as a user of ``framework`` writes it, as ``f(y_pred, y_true)``: the
+    built-in where the framework has one (:func:`torch_loss`, :func:`keras_loss` in float32),
+    otherwise the table's textbook formula written with the framework's array functions (JAX
+    always; ``builtin_only`` raises instead). :func:`framework_loss_text` says how it reads.
+
+    >>> import torch
+    >>> framework_loss("torch", "pseudo_huber")(torch.tensor([1.0]), torch.tensor([0.0]))
+    tensor(0.4142)
+    """
+    _check_choice(framework, "framework", FRAMEWORKS)
+    definition = loss_definition(loss)
+    parameters = definition.check_parameters(parameters)
+    builtin = {"torch": definition.torch, "tensorflow": definition.keras}.get(framework)
+    if builtin is not None or (builtin_only and framework != "jax"):
+        if framework == "torch":
+            return torch_loss(loss, **parameters)
+        keras = keras_loss(loss, "float32", **parameters)
+        return lambda y_pred, y_true: keras(y_true, y_pred)
+    xp = _array_module(framework)
+    return lambda y_pred, y_true: xp.mean(definition.textbook(xp, y_pred - y_true, **parameters))
+
+
+def framework_loss_text(framework: str, loss: str) -> str:
+    """How :func:`framework_loss` reads in code, e.g. ``"F.l1_loss"`` or
+    ``"jnp.mean(jnp.abs(y_pred - y_true))"``.
+
+    >>> framework_loss_text("tensorflow", "smooth_l1")
+    'tnp.mean(tnp.where(tnp.abs(r) < beta, r**2 / (2 * beta), tnp.abs(r) - beta / 2))'
+    """
+    _check_choice(framework, "framework", FRAMEWORKS)
+    definition = loss_definition(loss)
+    if framework == "torch" and definition.torch is not None:
+        return f"F.{definition.torch}"
+    if framework == "tensorflow" and definition.keras is not None:
+        return f"tf.keras.losses.{definition.keras}"
+    xp = {"torch": "torch.", "tensorflow": "tnp.", "jax": "jnp."}[framework]
+    # a short formula names the residual in full; a long one calls it r
+    r = "y_pred - y_true" if definition.formula.count("{r}") == 1 else "r"
+    return f"{xp}mean({definition.formula_text(xp, r)})"
 
 
 def _torch_loss_and_grad(loss, y_true, y_pred, reduction, parameters):
@@ -253,12 +298,9 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
     >>> value, grad
     (array(0.5), array([0. , 0.5]))
     """
-    from .validation import check_reduction, prepare_pair
-
     _check_choice(framework, "framework", FRAMEWORKS)
-    parameters = loss_parameters(loss, parameters)
-    reduction = check_reduction(reduction)
-    y_true, y_pred, _ = prepare_pair(y_true, y_pred)
+    call = loss_definition(loss).check_call(y_true, y_pred, reduction, parameters)
+    y_true, y_pred = call.y_true, call.y_pred
     if y_true.dtype != y_pred.dtype:
         raise ValueError(f"y_true is {y_true.dtype} but y_pred is {y_pred.dtype}; the frameworks "
                          f"need one dtype, so convert one of them explicitly")
@@ -266,4 +308,4 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
         raise ValueError(f"the frameworks support float16, float32 and float64, not {y_pred.dtype}")
     compute = {"torch": _torch_loss_and_grad, "tensorflow": _tensorflow_loss_and_grad,
                "jax": _jax_loss_and_grad}[framework]
-    return compute(loss, y_true, y_pred, reduction, parameters)
+    return compute(loss, y_true, y_pred, call.reduction, call.parameters)

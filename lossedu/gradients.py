@@ -1,12 +1,16 @@
-r"""Analytic gradients of the reference losses with respect to ``y_pred``, and their Jacobians.
+r"""Analytic gradients of the reference losses with respect to ``y_pred``, one per entry of
+:data:`lossedu.loss_table.LOSSES` (``mae_grad``, ``mse_grad``, ``huber_grad``,
+``smooth_l1_grad``, ``pseudo_huber_grad``, ``log_cosh_grad``), and their Jacobians.
 
 For a reduced loss (``"mean"`` or ``"sum"``) the gradient has y_pred's shape: entry ``i`` is
 :math:`\partial L / \partial \hat y_i`. For ``reduction="none"`` the loss is a vector, its
 Jacobian is diagonal, and the functions return that diagonal (the elementwise derivative);
-:func:`jacobian` builds the full matrix when you want to see it.
+:func:`jacobian` builds the full matrix when you want to see it. Each function is made by
+:func:`gradient_function` from its table entry; :func:`scale_by_reduction` applies the 1/N.
 
 Results have y_pred's floating dtype (integer inputs give float64).
 
+>>> from lossedu import mae_grad, mse_grad
 >>> mae_grad([1.0, 2.0, 3.0], [2.0, 2.0, 0.0])
 array([ 0.33333333,  0.        , -0.33333333])
 >>> mae_grad([1.0, 2.0, 3.0], [2.0, 2.0, 0.0], subgradient=1.0, reduction="sum")
@@ -19,8 +23,12 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import (as_real_array, check_positive, check_real_number, check_reduction,
-                         check_result_finite, prepare_pair)
+from .loss_table import LOSSES, ElementwiseLoss, loss_definition
+from .losses import signature
+from .validation import as_real_array, check_reduction, check_result_finite
+
+__all__ = ["mae_grad", "mse_grad", "huber_grad", "smooth_l1_grad", "pseudo_huber_grad",
+           "log_cosh_grad", "gradient_function", "jacobian", "scale_by_reduction"]
 
 
 def scale_by_reduction(elementwise_grad: np.ndarray, reduction: str, dtype: np.dtype) -> np.ndarray:
@@ -41,93 +49,57 @@ def scale_by_reduction(elementwise_grad: np.ndarray, reduction: str, dtype: np.d
     return elementwise_grad.astype(dtype, copy=False)
 
 
-def mae_grad(y_true, y_pred, *, reduction: str = "mean", subgradient: float = 0.0) -> np.ndarray:
-    r"""Gradient of :func:`lossedu.mae` with respect to ``y_pred``.
+_MADE: dict[str, tuple[ElementwiseLoss, Callable]] = {}
 
-    Away from ties the derivative of :math:`|\hat y_i - y_i|` is
-    :math:`\operatorname{sign}(\hat y_i - y_i) = \pm 1`. Where ``y_pred == y_true`` the absolute
-    value has a kink and no derivative; any ``subgradient`` in ``[-1, 1]`` is a valid choice there.
-    The default, 0, is what ``np.sign`` gives and what PyTorch and TensorFlow return.
 
-    >>> mae_grad([[1.5], [0.2]], [[1.2], [0.5]])
-    array([[-0.5],
-           [ 0.5]])
+def gradient_function(loss) -> Callable:
+    """The gradient function of a table entry (or of its name): ``f(y_true, y_pred, *,
+    reduction, **parameters)``, the entry's
+    :attr:`~lossedu.loss_table.ElementwiseLoss.derivative` of the residual, scaled for the
+    reduction. A loss with a kink also takes ``subgradient``, the value used where
+    ``y_pred == y_true`` (default 0).
+
+    >>> from lossedu import mae_grad
+    >>> gradient_function("mae") is mae_grad
+    True
     """
-    reduction = check_reduction(reduction)
-    subgradient = check_real_number(subgradient, "subgradient", low=-1.0, high=1.0)
-    _, y_pred, residual = prepare_pair(y_true, y_pred)
-    grad = np.sign(residual, out=residual)
-    if subgradient != 0.0:
-        grad[grad == 0] = subgradient
-    return scale_by_reduction(grad, reduction, y_pred.dtype)
+    definition = loss if isinstance(loss, ElementwiseLoss) else loss_definition(loss)
+    made = _MADE.get(definition.name)
+    if made is not None and made[0] is definition:
+        return made[1]
+    has_kink = definition.kink_subgradients is not None
+
+    def function(y_true, y_pred, *, reduction="mean", **parameters):
+        kink = {"subgradient": parameters.pop("subgradient", 0.0)} if has_kink else {}
+        call = definition.check_call(y_true, y_pred, reduction, parameters, **kink)
+        with np.errstate(over="ignore"):  # an overflow is reported below, with the dtype named
+            grad = np.asarray(definition.derivative(call.residual, **call.parameters),
+                              dtype=call.residual.dtype)
+            if has_kink and call.subgradient != 0.0:
+                grad = np.where(call.residual == 0, call.subgradient, grad).astype(grad.dtype)
+            grad = scale_by_reduction(grad, call.reduction, call.y_pred.dtype)
+        check_result_finite(grad, "gradient")
+        return grad
+
+    function.__name__ = function.__qualname__ = f"{definition.name}_grad"
+    function.__doc__ = definition.derivative_doc
+    function.__signature__ = signature(definition, subgradient=has_kink)
+    _MADE[definition.name] = (definition, function)
+    return function
 
 
-def mse_grad(y_true, y_pred, *, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`lossedu.mse` with respect to ``y_pred``: :math:`2(\hat y_i - y_i)`,
-    divided by N for ``reduction="mean"``.
-
-    >>> mse_grad([0.0, 0.0], [1.0, 3.0])
-    array([1., 3.])
-    """
-    reduction = check_reduction(reduction)
-    _, y_pred, residual = prepare_pair(y_true, y_pred)
-    with np.errstate(over="ignore"):  # overflow is reported below, with the dtype named
-        grad = scale_by_reduction(np.multiply(residual, 2, out=residual), reduction, y_pred.dtype)
-    check_result_finite(grad, "gradient")
-    return grad
+def __getattr__(name: str) -> Callable:
+    if name.endswith("_grad") and name[:-len("_grad")] in LOSSES:
+        return gradient_function(name[:-len("_grad")])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`lossedu.huber`: :math:`r` where :math:`|r| \le \delta`, else
-    :math:`\delta \operatorname{sign}(r)`. Continuous, so :math:`|r| = \delta` needs no convention.
-
-    >>> huber_grad([0.0, 0.0, 0.0], [0.5, 3.0, -3.0], reduction="none")
-    array([ 0.5,  1. , -1. ])
-    """
-    reduction = check_reduction(reduction)
-    delta = check_positive(delta, "delta")
-    _, y_pred, residual = prepare_pair(y_true, y_pred)
-    grad = np.clip(residual, -delta, delta)
-    return scale_by_reduction(grad, reduction, y_pred.dtype)
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {f"{name}_grad" for name in LOSSES})
 
 
-def smooth_l1_grad(y_true, y_pred, *, beta: float = 1.0, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`lossedu.smooth_l1`: :math:`r / \beta` where :math:`|r| < \beta`, else
-    :math:`\operatorname{sign}(r)`.
-
-    >>> smooth_l1_grad([0.0, 0.0], [0.5, 3.0], beta=2.0, reduction="none")
-    array([0.25, 1.  ])
-    """
-    reduction = check_reduction(reduction)
-    beta = check_positive(beta, "beta")
-    _, y_pred, residual = prepare_pair(y_true, y_pred)
-    grad = np.clip(residual / beta, -1.0, 1.0)
-    return scale_by_reduction(grad, reduction, y_pred.dtype)
-
-
-def pseudo_huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`lossedu.pseudo_huber`: :math:`r / \sqrt{1 + (r/\delta)^2}`, which
-    tends to :math:`\pm\delta` for large residuals.
-
-    >>> pseudo_huber_grad([0.0, 0.0], [0.0, 1e6], reduction="none").round(6)
-    array([0., 1.])
-    """
-    reduction = check_reduction(reduction)
-    delta = check_positive(delta, "delta")
-    _, y_pred, residual = prepare_pair(y_true, y_pred)
-    grad = residual / np.hypot(1.0, residual / delta)
-    return scale_by_reduction(grad, reduction, y_pred.dtype)
-
-
-def log_cosh_grad(y_true, y_pred, *, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`lossedu.log_cosh`: :math:`\tanh r`, between -1 and 1.
-
-    >>> log_cosh_grad([0.0, 0.0], [0.0, 1e4], reduction="none")
-    array([0., 1.])
-    """
-    reduction = check_reduction(reduction)
-    _, y_pred, residual = prepare_pair(y_true, y_pred)
-    return scale_by_reduction(np.tanh(residual), reduction, y_pred.dtype)
+# doctest finds the examples of the table's entries here
+__test__ = {f"{name}_grad": definition.derivative_doc for name, definition in LOSSES.items()}
 
 
 def jacobian(grad_fn: Callable[..., np.ndarray], y_true, y_pred, *,
@@ -142,6 +114,7 @@ def jacobian(grad_fn: Callable[..., np.ndarray], y_true, y_pred, *,
     - ``"none"``: the loss has N outputs and output i depends only on input i, so the Jacobian
       is an N x N diagonal matrix.
 
+    >>> from lossedu import mse_grad
     >>> jacobian(mse_grad, [0.0, 0.0], [1.0, 3.0], reduction="none")
     array([[2., 0.],
            [0., 6.]])

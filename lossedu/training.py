@@ -1,11 +1,18 @@
-"""Gradient descent, small enough to read: a line fitted in every framework, a generic descent
-loop, and the loss surface of the line's two parameters.
+"""Gradient descent on regression losses, small enough to read: a line fitted in every
+framework, a generic descent loop, and what they need.
 
-:func:`fit_line` fits ``y_pred = weight * x + bias`` by plain gradient descent, computing the
-loss and its gradient with respect to (weight, bias) by a framework's own autodiff and built-in
-loss (see :mod:`lossedu.frameworks`), or, for ``"numpy"``, by lossedu's analytic gradients and
-the chain rule. :func:`descend` runs gradient descent on any gradient function, and
-:func:`loss_surface` evaluates a loss on a grid of (weight, bias).
+- :func:`fit_line` fits ``y_pred = weight * x + bias`` by plain gradient descent in one of
+  :data:`TRAINERS`, computing the loss and its gradient with respect to (weight, bias) by a
+  framework's own autodiff and built-in loss (see :mod:`lossedu.frameworks`), or, for
+  ``"numpy"``, by lossedu's analytic gradients and the chain rule; it returns a
+  :class:`History`.
+- :func:`descend` runs gradient descent on any gradient function; :func:`line_gradient` and
+  :func:`constant_gradient` are such gradients (a line's two parameters, one constant
+  prediction), and :func:`constant_optimum` finds the best constant by bisection.
+- :func:`loss_surface` evaluates a loss on a grid of (weight, bias);
+  :func:`reference_functions` gives lossedu's (loss, gradient) pair for a loss name.
+
+Classification (logistic fits and the policy learner) is in :mod:`lossedu.classification`.
 
 >>> history = fit_line("numpy", "mse", [0.0, 1.0, 2.0], [1.0, 3.0, 5.0], learning_rate=0.1, steps=200)
 >>> round(float(history.weight[-1]), 3), round(float(history.bias[-1]), 3)
@@ -19,11 +26,12 @@ from typing import Callable
 
 import numpy as np
 
-from . import gradients, losses
-from .frameworks import (import_tensorflow, jax_elementwise_loss, keras_loss, loss_parameters,
-                         torch_loss)
-from .validation import (as_real_array, check_finite, check_positive, check_real_number,
-                         check_same_shape)
+from .frameworks import framework_loss, import_tensorflow
+from .gradients import gradient_function
+from .loss_table import loss_definition
+from .losses import loss_function
+from .validation import (Overflow, as_real_array, check_count, check_finite, check_positive,
+                         check_real_number, check_same_shape)
 
 TRAINERS = ("numpy", "torch", "tensorflow", "jax")
 
@@ -34,8 +42,7 @@ def reference_functions(loss: str) -> tuple[Callable, Callable]:
     >>> reference_functions("huber")[1].__name__
     'huber_grad'
     """
-    loss_parameters(loss, {})  # raises for an unknown name
-    return getattr(losses, loss), getattr(gradients, f"{loss}_grad")
+    return loss_function(loss), gradient_function(loss)
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,15 @@ class History:
 
 def _numpy_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     loss_fn, grad_fn = reference_functions(loss)
-    options = dict(parameters, **({"subgradient": subgradient} if loss == "mae" else {}))
+    has_kink = loss_definition(loss).kink_subgradients is not None
+    options = dict(parameters, **({"subgradient": subgradient} if has_kink else {}))
     for _ in range(steps):
         with np.errstate(over="ignore", invalid="ignore"):
             y_pred = w * x + b
         try:
             g = grad_fn(y, y_pred, **options)  # dL/dy_pred; chain rule to the parameters below
             value = loss_fn(y, y_pred, **parameters)
-        except ValueError:  # y_pred or the loss overflowed: diverged, and fit_line says so
+        except Overflow:  # y_pred or the loss overflowed: diverged, and fit_line says so
             yield w, b, np.nan
             return
         yield w, b, value
@@ -112,25 +120,6 @@ def _jax_steps(objective, x, y, w, b, lr, steps):
 _FRAMEWORK_STEPS = {"torch": _torch_steps, "tensorflow": _tensorflow_steps, "jax": _jax_steps}
 
 
-def _builtin_objective(framework: str, loss: str, parameters: dict) -> Callable:
-    """The framework's built-in mean loss as ``objective(y_pred, y_true)``."""
-    if framework == "torch":
-        return torch_loss(loss, **parameters)
-    if framework == "tensorflow":
-        builtin = keras_loss(loss, "float32", **parameters)
-        return lambda y_pred, y_true: builtin(y_true, y_pred)
-    import jax.numpy as jnp
-
-    elementwise = jax_elementwise_loss(loss, **parameters)
-    return lambda y_pred, y_true: jnp.mean(elementwise(y_pred - y_true))
-
-
-def _check_steps(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    return int(steps)
-
-
 def _samples(x, y, dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
     """Validated 1-D samples x and y of one length, as ``dtype``."""
     x = as_real_array(x, "x").astype(dtype)
@@ -169,7 +158,7 @@ def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0
         if parameters:
             raise TypeError(f"parameters {sorted(parameters)} apply to named losses only")
     else:
-        parameters = loss_parameters(loss, parameters)
+        parameters = loss_definition(loss).check_parameters(parameters)
     x, y = _samples(x, y, np.float32)
     with np.errstate(over="ignore"):
         weight = np.float32(check_real_number(weight, "weight"))
@@ -177,16 +166,19 @@ def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0
     if not (np.isfinite(weight) and np.isfinite(bias)):
         raise ValueError(f"weight and bias must be finite float32 numbers, got {weight}, {bias}")
     learning_rate = check_positive(learning_rate, "learning_rate")
-    steps = _check_steps(steps)
+    steps = check_count(steps, "steps")
     subgradient = check_real_number(subgradient, "subgradient", low=-1.0, high=1.0)
     if framework != "numpy" and subgradient != 0.0:
         raise ValueError("subgradient can only be chosen for framework='numpy'; "
                          "PyTorch, TensorFlow and JAX use their own convention")
+    if subgradient != 0.0 and loss_definition(loss).kink_subgradients is None:
+        raise ValueError(f"{loss} has no kink, so it takes no subgradient")
 
     if framework == "numpy":
         run = _numpy_steps(loss, parameters, x, y, weight, bias, learning_rate, steps, subgradient)
     else:
-        objective = loss if callable(loss) else _builtin_objective(framework, loss, parameters)
+        objective = (loss if callable(loss)
+                     else framework_loss(framework, loss, builtin_only=True, **parameters))
         run = _FRAMEWORK_STEPS[framework](objective, x, y, weight, bias, learning_rate, steps)
     records = []
     for record in run:
@@ -213,7 +205,7 @@ def descend(gradient: Callable[[np.ndarray], np.ndarray], start, *, learning_rat
         raise TypeError(f"gradient must be a function of the parameters, got {gradient!r}")
     point = as_real_array(start, "start").astype(np.float64).reshape(-1)
     check_finite(point, "start")
-    steps = _check_steps(steps)
+    steps = check_count(steps, "steps")
     rate = learning_rate if callable(learning_rate) else None
     if rate is None:
         constant = check_positive(learning_rate, "learning_rate")
@@ -239,7 +231,8 @@ def loss_surface(loss: Callable, x, y, weights, biases, **options) -> np.ndarray
     ``delta``). Returns an array of shape ``(len(biases), len(weights))``, the layout
     ``matplotlib``'s ``contour(weights, biases, Z)`` expects.
 
-    >>> loss_surface(losses.mse, [0.0, 1.0], [1.0, 3.0], [2.0], [0.0, 1.0]).ravel()
+    >>> from lossedu import mse
+    >>> loss_surface(mse, [0.0, 1.0], [1.0, 3.0], [2.0], [0.0, 1.0]).ravel()
     array([1., 0.])
     """
     x, y = _samples(x, y)
@@ -306,105 +299,10 @@ def constant_optimum(loss: str, y, **options) -> float:
         low, high = (middle, high) if gradient([middle])[0] < 0 else (low, middle)
 
 
-@dataclass(frozen=True)
-class Classifier:
-    """A logistic-regression model, ``probability = sigmoid(features @ weights + bias)``, and the
-    objective it was trained on, per step (``objective[t]`` before step t)."""
+def __getattr__(name: str):
+    # The logistic fits moved to lossedu.classification; old imports keep working.
+    if name in ("Classifier", "CLASSIFIER_LOSSES", "fit_logistic", "fit_logistic_policy"):
+        from . import classification
 
-    weights: np.ndarray
-    bias: float
-    objective: np.ndarray
-
-    def probabilities(self, features) -> np.ndarray:
-        from .score_function import sigmoid
-
-        features = as_real_array(features, "features").astype(np.float64)
-        if features.ndim != 2 or features.shape[1] != self.weights.size:
-            raise ValueError(f"features must have shape (n, {self.weights.size}), got {features.shape}")
-        return sigmoid(features @ self.weights + self.bias)
-
-    def predict(self, features, threshold: float = 0.5) -> np.ndarray:
-        """Hard 0/1 labels: 1 where the probability is at least ``threshold``."""
-        return (self.probabilities(features) >= threshold).astype(np.int64)
-
-
-CLASSIFIER_LOSSES = ("cross_entropy", "soft_f1", "soft_iou", "soft_dice")
-
-
-def _features_and_labels(features, labels):
-    from .metrics import as_labels
-
-    X = as_real_array(features, "features").astype(np.float64)
-    check_finite(X, "features")
-    y = as_labels(labels, "labels")
-    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
-        raise ValueError(f"features must have shape (n, d) and labels (n,), got {X.shape} and {y.shape}")
-    return X, y
-
-
-def _logit_gradient(loss: str, y: np.ndarray, z: np.ndarray) -> tuple[float, np.ndarray]:
-    """The objective and its gradient w.r.t. the logits z, from lossedu's analytic gradients."""
-    from . import metrics
-    from .score_function import sigmoid
-
-    p = sigmoid(z)
-    if loss == "cross_entropy":  # mean of softplus(z) - y z, written without overflow
-        value = np.mean(np.logaddexp(0.0, z) - y * z)
-        return float(value), (p - y) / y.size
-    score = getattr(metrics, loss)
-    grad = getattr(metrics, f"{loss}_grad")
-    # minimise 1 - score; dp/dz = p (1 - p) by the chain rule
-    return 1.0 - float(score(y, p)), -grad(y, p) * p * (1 - p)
-
-
-def fit_logistic(features, labels, *, loss: str = "cross_entropy", learning_rate: float = 0.5,
-                 steps: int = 500) -> Classifier:
-    """Train logistic regression from zero weights by gradient descent on ``loss``:
-    ``"cross_entropy"``, or ``1 - surrogate`` for ``"soft_f1"``, ``"soft_iou"``, ``"soft_dice"``
-    (analytic gradients from :mod:`lossedu.metrics`, chained through the sigmoid).
-
-    >>> model = fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1], steps=2000)
-    >>> model.predict([[0.0], [3.0]]).tolist()
-    [0, 1]
-    """
-    if loss not in CLASSIFIER_LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; use one of {CLASSIFIER_LOSSES}")
-    X, y = _features_and_labels(features, labels)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    steps = _check_steps(steps)
-    weights, bias, history = np.zeros(X.shape[1]), 0.0, []
-    for _ in range(steps):
-        value, g = _logit_gradient(loss, y, X @ weights + bias)
-        history.append(value)
-        weights, bias = weights - learning_rate * (X.T @ g), bias - learning_rate * g.sum()
-    return Classifier(weights, float(bias), np.array(history))
-
-
-def fit_logistic_policy(features, labels, reward: Callable, *, rng: np.random.Generator,
-                        learning_rate: float = 0.5, steps: int = 300, samples: int = 32,
-                        baseline: str | None = "leave-one-out") -> Classifier:
-    """Train logistic regression as a stochastic policy to maximise the expected ``reward`` of
-    sampled labels, with the score-function estimator (gradient *ascent*, from zero weights).
-    ``objective[t]`` is the reward of the policy's most likely labels (probability at least
-    0.5) before step t.
-
-    >>> from lossedu import metrics
-    >>> model = fit_logistic_policy([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1], metrics.accuracy,
-    ...                             rng=np.random.default_rng(0), steps=200)
-    >>> model.predict([[0.0], [3.0]]).tolist()
-    [0, 1]
-    """
-    from .score_function import score_function_estimates, sigmoid
-
-    X, y = _features_and_labels(features, labels)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    steps = _check_steps(steps)
-    weights, bias, history = np.zeros(X.shape[1]), 0.0, []
-    for _ in range(steps):
-        z = X @ weights + bias
-        estimates = score_function_estimates(reward, y, z, samples=samples, rng=rng,
-                                             baseline=baseline)
-        g = estimates.mean(axis=0)  # estimated gradient of the expected reward w.r.t. z
-        history.append(float(reward(y, (sigmoid(z) >= 0.5).astype(float))))
-        weights, bias = weights + learning_rate * (X.T @ g), bias + learning_rate * g.sum()
-    return Classifier(weights, float(bias), np.array(history))
+        return getattr(classification, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

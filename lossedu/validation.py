@@ -22,6 +22,14 @@ import numpy as np
 REDUCTIONS = ("mean", "sum", "none")
 
 
+class Overflow(ValueError):
+    """The arithmetic of a loss or gradient overflowed its dtype (the inputs were finite).
+
+    A ValueError, so callers that catch ValueError keep working; training loops catch this one
+    alone, to tell a diverging run from a wrong argument.
+    """
+
+
 def as_real_array(values, name: str) -> np.ndarray:
     """Return ``values`` as a non-empty real floating ndarray, or raise naming ``name``.
 
@@ -119,14 +127,14 @@ def prepare_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not np.isfinite(residual).all():
         check_finite(y_true, "y_true")
         check_finite(y_pred, "y_pred")
-        raise ValueError(f"y_pred - y_true overflows {residual.dtype} "
+        raise Overflow(f"y_pred - y_true overflows {residual.dtype} "
                          f"(largest magnitude {np.finfo(residual.dtype).max:g})")
     return y_true, y_pred, residual
 
 
 
 def check_result_finite(result, what: str) -> None:
-    """Raise ValueError if a computed loss or gradient overflowed its dtype to infinity.
+    """Raise :class:`Overflow` if a computed loss or gradient overflowed its dtype to infinity.
 
     Inputs are finite when this runs, so a non-finite result means the arithmetic overflowed,
     e.g. a squared residual of 300 in float16 (largest value 65504).
@@ -138,7 +146,7 @@ def check_result_finite(result, what: str) -> None:
         largest = np.finfo(values.dtype).max
         remedy = ("rescale the data" if values.dtype.itemsize >= 8
                   else "compute in a wider dtype, e.g. with y_pred.astype(np.float64)")
-        raise ValueError(f"the {what} overflows {values.dtype} (largest finite value "
+        raise Overflow(f"the {what} overflows {values.dtype} (largest finite value "
                          f"{largest:g}); {remedy}")
 
 
@@ -152,3 +160,14 @@ def check_positive(value, name: str) -> float:
     if number == 0.0 or not np.isfinite(number):
         raise ValueError(f"{name} must be positive and finite, got {value!r}")
     return number
+
+
+def check_count(value, name: str) -> int:
+    """Return ``value`` as an int if it is a positive integer (not a bool); raise ValueError.
+
+    >>> check_count(3, "steps")
+    3
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

@@ -215,70 +215,24 @@ def test_a_callable_loss_is_for_the_frameworks_only():
         fit_line("torch", lambda p, t: p, X, Y, delta=1.0)
 
 
-def imbalanced(seed=0, n=300):
-    rng = np.random.default_rng(seed)
-    labels = (rng.random(n) < 0.15).astype(int)
-    features = rng.normal(size=(n, 2)) + 1.8 * labels[:, None]
-    return features, labels
-
-
-@pytest.mark.parametrize("loss", ["cross_entropy", "soft_f1", "soft_iou", "soft_dice"])
-def test_logistic_regression_learns_and_its_objective_falls(loss):
-    from lossedu import metrics
-    from lossedu.training import fit_logistic
-
-    X_train, y_train = imbalanced()
-    model = fit_logistic(X_train, y_train, loss=loss, learning_rate=0.5, steps=300)
-    assert model.objective[-1] < model.objective[0]
-    assert metrics.f1(y_train, model.predict(X_train)) > 0.5
-
-
-def test_logistic_gradients_match_finite_differences():
-    from lossedu.training import _logit_gradient
-
-    X_train, y_train = imbalanced(n=20)
-    z = np.random.default_rng(3).normal(size=20)
-    for loss in ["cross_entropy", "soft_f1", "soft_iou", "soft_dice"]:
-        numerical = lossedu.numerical_grad(lambda v: _logit_gradient(loss, y_train.astype(float), v)[0], z)
-        np.testing.assert_allclose(_logit_gradient(loss, y_train.astype(float), z)[1], numerical,
-                                   rtol=1e-6, atol=1e-9)
-
-
-def test_policy_gradient_improves_the_reward():
-    from lossedu import metrics
-    from lossedu.training import fit_logistic_policy
-
-    X_train, y_train = imbalanced()
-    model = fit_logistic_policy(X_train, y_train, metrics.f1, rng=np.random.default_rng(0),
-                                learning_rate=0.5, steps=150)
-    assert metrics.f1(y_train, model.predict(X_train)) > 0.5
-
-
-@pytest.mark.parametrize("kwargs, error, word", [
-    ({"loss": "hinge"}, ValueError, "loss"),
-    ({"labels": np.full(300, 2)}, ValueError, "binary"),
-    ({"features": np.zeros(300)}, ValueError, "shape"),
-    ({"learning_rate": -1.0}, ValueError, "learning_rate"),
-])
-def test_fit_logistic_rejects_bad_arguments(kwargs, error, word):
-    from lossedu.training import fit_logistic
-
-    X_train, y_train = imbalanced()
-    arguments = {"features": X_train, "labels": y_train, **kwargs}
-    with pytest.raises(error, match=word):
-        fit_logistic(arguments.pop("features"), arguments.pop("labels"), **arguments)
-
-
-def test_classifier_checks_the_feature_shape():
-    from lossedu.training import fit_logistic
-
-    model = fit_logistic([[0.0, 1.0], [1.0, 0.0]], [0, 1], steps=5)
-    with pytest.raises(ValueError, match="shape"):
-        model.predict([[0.0]])
-
-
 @pytest.mark.parametrize("framework", ["numpy", "torch", "tensorflow", "jax"])
 def test_a_shape_mismatch_is_reported_as_one_not_as_divergence(framework):
     message = "y_true has shape (5,) but y_pred has shape (4,); lossedu does not broadcast"
     with pytest.raises(ValueError, match=re.escape(message)):
         fit_line(framework, "mae", np.arange(5.0), np.arange(4.0), steps=3)
+
+
+def test_a_diverging_numpy_fit_is_told_apart_from_an_overflowing_argument():
+    # the numpy loop catches only lossedu's Overflow, so a wrong subgradient is reported as such
+    with pytest.raises(ValueError, match="mse has no kink, so it takes no subgradient"):
+        fit_line("numpy", "mse", X, Y, subgradient=0.5)
+    with pytest.raises(lossedu.validation.Overflow):
+        lossedu.mse_grad(np.float16([0.0]), np.float16([40000.0]))
+
+
+def test_the_logistic_fits_are_still_importable_from_training():
+    from lossedu import classification, training
+
+    assert training.fit_logistic is classification.fit_logistic
+    with pytest.raises(AttributeError, match="no attribute 'fit_logistics'"):
+        training.fit_logistics
