@@ -42,6 +42,7 @@ from .cell_slice import needed_cells
 from .check import EXERCISES
 from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
 from .extras import require
+from .messages import error_line, first_line
 
 nbformat = require("assign", "nbformat", __name__)
 require("assign", "nbclient", __name__)
@@ -63,12 +64,18 @@ def _tags(cell) -> list[str]:
     return list(cell.metadata.get("tags", []))
 
 
-def _nbgrader(cell, *, solution: bool, grade: bool, exercise: str, part: str) -> None:
-    # nbgrader's schema 3 cell metadata, so the versions can be imported into nbgrader
+def _nbgrader(cell, index: int) -> None:
+    """Tag a solution or check cell (the ``index``-th) with nbgrader's schema 3 cell metadata,
+    so the versions can be imported into nbgrader; other cells are left alone."""
+    solution, grade = "solution" in _tags(cell), "check" in _tags(cell)
+    if not (solution or grade):
+        return
+    exercise = exercise_of(cell) or f"cell-{index}"
+    part = f"solution-{index}" if solution else "check"
     cell.metadata["nbgrader"] = {
-        "schema_version": 3, "solution": solution, "grade": grade, "task": False,
+        "schema_version": 3, "solution": solution, "grade": not solution, "task": False,
         "locked": not solution, "grade_id": f"exercise-{exercise.replace('.', '-')}-{part}",
-        **({"points": POINTS_PER_EXERCISE} if grade else {}),
+        **({} if solution else {"points": POINTS_PER_EXERCISE}),
     }
 
 
@@ -103,14 +110,10 @@ class SolutionStubs(Preprocessor):
     """Replace every solution by a stub, and add nbgrader metadata to exercise cells."""
 
     def preprocess_cell(self, cell, resources, index):
-        exercise = exercise_of(cell)
         if "solution" in _tags(cell):
             cell.source = strip_solution(cell.source) if cell.cell_type == "code" else MARKDOWN_STUB
             cell.metadata["tags"] = [t for t in _tags(cell) if t != "hide-cell"]
-            _nbgrader(cell, solution=True, grade=False, exercise=exercise or f"cell-{index}",
-                      part=f"solution-{index}")
-        elif "check" in _tags(cell):
-            _nbgrader(cell, solution=False, grade=True, exercise=exercise, part="check")
+        _nbgrader(cell, index)
         return cell, resources
 
 
@@ -126,11 +129,7 @@ def instructor_version(notebook):
     """A copy of a chapter notebook, outputs kept, with nbgrader metadata on exercise cells."""
     instructor = copy.deepcopy(notebook)
     for index, cell in enumerate(instructor.cells):
-        if "solution" in _tags(cell):
-            _nbgrader(cell, solution=True, grade=False, exercise=exercise_of(cell) or f"cell-{index}",
-                      part=f"solution-{index}")
-        elif "check" in _tags(cell):
-            _nbgrader(cell, solution=False, grade=True, exercise=exercise_of(cell), part="check")
+        _nbgrader(cell, index)
     return instructor
 
 
@@ -191,7 +190,7 @@ def _grading_cell(exercise: str, verdict_path: Path, nonce: str) -> nbformat.Not
 def _first_error(cell) -> str | None:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            return f"{output.get('ename')}: {output.get('evalue', '').splitlines()[0] if output.get('evalue') else ''}".rstrip(": ")
+            return error_line(output.get("ename"), output.get("evalue") or "")
     return None
 
 
@@ -265,8 +264,8 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
         submission = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(submission)
     except Exception as error:  # empty files, invalid JSON, and notebooks of the wrong shape
-        first_line = (str(error).strip().splitlines() or ["empty file"])[0]
-        return everything_zero(f"not a valid notebook ({type(error).__name__}: {first_line[:120]})")
+        line = error_line(type(error).__name__, first_line(error, "empty file")[:120])
+        return everything_zero(f"not a valid notebook ({line})")
 
     check_cells = {exercise_of(c): c for c in submission.cells if "check" in _tags(c)}
     results = {}

@@ -23,6 +23,8 @@ from typing import Callable
 
 import numpy as np
 
+from lossedu.messages import exception_line
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -55,8 +57,7 @@ def _call(function: Callable, *args):
     except NotImplementedError:
         raise _Failed("not implemented yet (the function raises NotImplementedError)") from None
     except Exception as error:  # any failure of student code becomes feedback
-        first_line = (str(error).strip().splitlines() or [""])[0]
-        raise _Failed(f"your function raised {type(error).__name__}: {first_line}") from None
+        raise _Failed(f"your function raised {exception_line(error)}") from None
 
 
 def _run(exercise: str, body: Callable[[], None]) -> CheckResult:

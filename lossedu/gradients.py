@@ -27,8 +27,9 @@ from .loss_table import LOSSES, ElementwiseLoss, loss_definition
 from .losses import signature
 from .validation import as_real_array, check_reduction, check_result_finite
 
-__all__ = ["mae_grad", "mse_grad", "huber_grad", "smooth_l1_grad", "pseudo_huber_grad",
-           "log_cosh_grad", "gradient_function", "jacobian", "scale_by_reduction"]
+# one function per loss of the table, made on first use by __getattr__ below
+__all__ = [*(f"{name}_grad" for name in LOSSES), "gradient_function", "jacobian",
+           "scale_by_reduction"]
 
 
 def scale_by_reduction(elementwise_grad: np.ndarray, reduction: str, dtype: np.dtype) -> np.ndarray:

@@ -35,8 +35,8 @@ import numpy as np
 from .loss_table import LOSSES, ElementwiseLoss, loss_definition
 from .validation import check_result_finite
 
-__all__ = ["mae", "mse", "huber", "smooth_l1", "pseudo_huber", "log_cosh", "loss_function",
-           "reduce_elementwise"]
+# one function per loss of the table, made on first use by __getattr__ below
+__all__ = [*LOSSES, "loss_function", "reduce_elementwise", "signature"]
 
 
 def reduce_elementwise(elementwise: np.ndarray, reduction: str, dtype: np.dtype):

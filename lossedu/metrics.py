@@ -32,7 +32,7 @@ import warnings
 
 import numpy as np
 
-from .validation import as_real_array, check_finite, check_same_shape
+from .validation import as_real_array, check_finite, check_same_shape, first_bad_entry
 
 class UndefinedMetricWarning(UserWarning):
     """A metric was 0/0 and returned 0.0 because ``zero_division="warn"``."""
@@ -70,11 +70,9 @@ def as_labels(values, name: str) -> np.ndarray:
         array = array.astype(np.float64)
     array = as_real_array(array, name).astype(np.float64)
     check_finite(array, name)
-    bad = (array != 0) & (array != 1)
-    if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} must hold binary labels 0 and 1, got {array[index]!r}"
-                         f"{f' at index {index}' if array.ndim else ''}")
+    found = first_bad_entry(array, (array != 0) & (array != 1))
+    if found:
+        raise ValueError(f"{name} must hold binary labels 0 and 1, got {found}")
     return array
 
 
@@ -82,11 +80,9 @@ def as_probabilities(values, name: str = "probabilities") -> np.ndarray:
     """Return probabilities in [0, 1] as a float64 array, or raise naming the problem."""
     array = as_real_array(values, name).astype(np.float64)
     check_finite(array, name)
-    bad = (array < 0) | (array > 1)
-    if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} must lie in [0, 1], got {array[index]!r}"
-                         f"{f' at index {index}' if array.ndim else ''}")
+    found = first_bad_entry(array, (array < 0) | (array > 1))
+    if found:
+        raise ValueError(f"{name} must lie in [0, 1], got {found}")
     return array
 
 

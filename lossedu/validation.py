@@ -79,14 +79,24 @@ def check_same_shape(y_true: np.ndarray, y_pred: np.ndarray) -> None:
                          f"lossedu does not broadcast{hint}")
 
 
+def first_bad_entry(array: np.ndarray, bad: np.ndarray) -> str | None:
+    """The first entry of ``array`` where ``bad`` is true, as its value and index for an error
+    message (no index for a 0-d array), or ``None`` if there is none.
+
+    >>> first_bad_entry(np.array([[1.0, 5.0]]), np.array([[False, True]]))  # doctest: +ELLIPSIS
+    '...5.0... at index (0, 1)'
+    """
+    if not bad.any():
+        return None
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    return f"{array[index]!r}" + (f" at index {index}" if array.ndim else "")
+
+
 def check_finite(array: np.ndarray, name: str) -> None:
     """Raise ValueError naming the first NaN or infinite entry of ``array``, if there is one."""
-    bad = ~np.isfinite(array)
-    if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        where = f" at index {index}" if array.ndim else ""
-        raise ValueError(f"{name} contains {array[index]!r}{where}; "
-                         f"losses and gradients need finite values")
+    found = first_bad_entry(array, ~np.isfinite(array))
+    if found:
+        raise ValueError(f"{name} contains {found}; losses and gradients need finite values")
 
 
 def check_reduction(reduction) -> str:

@@ -129,7 +129,7 @@ def test_step_raises_in_torch_has_no_gradient_in_tensorflow_and_zero_in_jax():
 
 
 def test_a_framework_that_is_not_installed_is_reported_not_raised(monkeypatch):
-    monkeypatch.setattr(atlas, "framework_versions", lambda names: {n: None for n in names})
+    monkeypatch.setattr(atlas.probing, "framework_versions", lambda names: {n: None for n in names})
     result = atlas.probe(atlas.ENTRY_BY_ID["abs"], "jax")
     assert (result.kind, result.grad, result.version) == ("missing", None, None)
     assert "jax is not installed" in result.error
@@ -139,7 +139,7 @@ def test_an_import_error_while_probing_is_reported_as_missing(monkeypatch):
     def broken(entry):
         raise ImportError("No module named 'torch._C'")
 
-    monkeypatch.setitem(atlas._GRADIENT, "torch", broken)
+    monkeypatch.setitem(atlas.probing._GRADIENT, "torch", broken)
     result = atlas.probe(atlas.ENTRY_BY_ID["abs"], "torch")
     assert result.kind == "missing"
     assert result.error == "ImportError: No module named 'torch._C'"
