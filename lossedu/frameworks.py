@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import os
+import re
 import sys
 from functools import lru_cache
 
@@ -229,8 +230,8 @@ def framework_loss_text(framework: str, loss: str) -> str:
     if framework == "tensorflow" and definition.keras is not None:
         return f"tf.keras.losses.{definition.keras}"
     xp = {"torch": "torch.", "tensorflow": "tnp.", "jax": "jnp."}[framework]
-    # a short formula names the residual in full; a long one calls it r
-    r = "y_pred - y_true" if definition.formula.count("{r}") == 1 else "r"
+    # a formula that is one function of the residual spells it out; any other calls it r
+    r = "y_pred - y_true" if re.fullmatch(r"\{xp\}\w+\(\{r\}\)", definition.formula) else "r"
     return f"{xp}mean({definition.formula_text(xp, r)})"
 
 

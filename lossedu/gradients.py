@@ -71,7 +71,10 @@ def gradient_function(loss) -> Callable:
     has_kink = definition.kink_subgradients is not None
 
     def function(y_true, y_pred, *, reduction="mean", **parameters):
-        kink = {"subgradient": parameters.pop("subgradient", 0.0)} if has_kink else {}
+        if "subgradient" in parameters or has_kink:  # check_call says if the loss has no kink
+            kink = {"subgradient": parameters.pop("subgradient", 0.0)}
+        else:
+            kink = {}
         call = definition.check_call(y_true, y_pred, reduction, parameters, **kink)
         with np.errstate(over="ignore"):  # an overflow is reported below, with the dtype named
             grad = np.asarray(definition.derivative(call.residual, **call.parameters),
