@@ -1,5 +1,15 @@
 """One uniform way to ask PyTorch, TensorFlow/Keras and JAX for a loss and its gradient.
 
+- Versions: :func:`framework_versions`, :func:`versions_line` and :func:`print_versions` say
+  which NumPy and :data:`FRAMEWORKS` a result came from.
+- Importing: :func:`import_tensorflow` imports TensorFlow without its start-up log lines
+  (:data:`TENSORFLOW_QUIET_ENV`); :func:`jax_x64` switches JAX to 64 bits in a ``with`` block.
+- Losses, found by name in :mod:`lossedu.loss_table`: :func:`torch_loss` and :func:`keras_loss`
+  are the built-ins, :func:`jax_elementwise_loss` the textbook formula in ``jax.numpy``,
+  :func:`framework_loss` the mean loss as a framework's user writes it (and
+  :func:`framework_loss_text` how it reads); :func:`loss_parameters` checks a loss's parameters.
+- :func:`builtin_loss_and_grad` computes a loss and its gradient in one framework, as NumPy.
+
 Nothing here imports a framework until a function that needs it is called, so ``import lossedu``
 stays fast and works where the frameworks are not installed.
 

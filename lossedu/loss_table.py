@@ -219,7 +219,7 @@ def _log_cosh_derivative(r):
     return np.tanh(r)
 
 
-DELTA = Parameter("delta", 1.0, "where the loss turns from quadratic to linear")
+_DELTA = Parameter("delta", 1.0, "where the loss turns from quadratic to linear")
 
 register_loss(ElementwiseLoss(
     name="mae", title="mean absolute error",
@@ -266,7 +266,7 @@ register_loss(ElementwiseLoss(
     """))
 
 register_loss(ElementwiseLoss(
-    name="huber", title="Huber loss", parameters=(DELTA,),
+    name="huber", title="Huber loss", parameters=(_DELTA,),
     value=_huber_value, derivative=_huber_derivative,
     textbook=lambda xp, r, delta: xp.where(xp.abs(r) <= delta, 0.5 * r * r,
                                            delta * (xp.abs(r) - 0.5 * delta)),
@@ -317,7 +317,7 @@ register_loss(ElementwiseLoss(
     """))
 
 register_loss(ElementwiseLoss(
-    name="pseudo_huber", title="pseudo-Huber loss", parameters=(DELTA,),
+    name="pseudo_huber", title="pseudo-Huber loss", parameters=(_DELTA,),
     value=_pseudo_huber_value, derivative=_pseudo_huber_derivative,
     textbook=lambda xp, r, delta: delta * delta * (xp.sqrt(1 + (r / delta) ** 2) - 1),
     formula="{delta}**2 * ({xp}sqrt(1 + ({r} / {delta})**2) - 1)",

@@ -11,8 +11,8 @@ a ``reduction``:
 
 Results have y_pred's floating dtype (integer inputs give float64). Reduced losses are NumPy
 scalars, so ``mae(...).dtype`` tells you the precision it was computed in. Each function is
-made by :func:`loss_function` from its table entry; :func:`reduce_elementwise` applies the
-reduction.
+made by :func:`loss_function` from its table entry, with the :func:`signature` its
+parameters give it; :func:`reduce_elementwise` applies the reduction.
 
 >>> from lossedu import mae, mse
 >>> loss = mae([1.5, 0.2], [1.2, 0.5])

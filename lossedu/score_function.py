@@ -37,8 +37,12 @@ MAX_ENUMERATED = 16  # exact_expected_reward enumerates 2**n outcomes
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic function, without overflow for large |z|."""
-    z = np.asarray(z, dtype=np.float64)
+    """The logistic function, without overflow for large |z|, in float64.
+
+    >>> sigmoid([0.0, 800.0, -800.0])
+    array([0.5, 1. , 0. ])
+    """
+    z = as_real_array(z, "z").astype(np.float64)
     out = np.empty_like(z)
     positive = z >= 0
     out[positive] = 1 / (1 + np.exp(-z[positive]))

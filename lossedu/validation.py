@@ -5,6 +5,13 @@ into NaN, and treats booleans and complex numbers as numbers. A loss function th
 these returns a number that looks plausible and is wrong, so lossedu refuses them up front and
 names the argument and the problem.
 
+- Arrays: :func:`as_real_array` (a non-empty real array), :func:`check_same_shape`,
+  :func:`check_finite` (which names :func:`first_bad_entry`), and :func:`prepare_pair`, which
+  does all three for ``(y_true, y_pred)`` and computes the residual.
+- Arguments: :func:`check_reduction` (one of :data:`REDUCTIONS`), :func:`check_real_number`,
+  :func:`check_positive`, :func:`check_count`.
+- Results: :func:`check_result_finite` raises :class:`Overflow` when arithmetic overflowed.
+
 >>> as_real_array([1, 2, 3], "y_pred").dtype
 dtype('float64')
 >>> check_same_shape(np.zeros(5), np.zeros((5, 1)))
