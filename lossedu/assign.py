@@ -18,6 +18,21 @@ run, to a file, so a printed line cannot pass for a verdict. After all runs, a g
 (with the sha256 of each graded file) and one feedback file per student are written. A notebook
 that is broken in any way gets rows with 0 points and a line saying what happened, and never
 stops the other students' grading.
+
+What the module holds:
+
+- the versions: :func:`exercise_of` (the exercise id of a cell), :func:`strip_solution` (solution
+  regions replaced by stubs), :class:`SolutionStubs` (the nbconvert preprocessor that stubs every
+  solution and adds nbgrader metadata), :func:`student_version`, :func:`instructor_version`, and
+  :func:`release`, which writes both versions of every notebook;
+- the grading: :func:`checked_exercises` (the exercises of a source notebook with a check cell),
+  :func:`grade_notebook` (one submission), :func:`grade` (every submission, then the reports),
+  :func:`check_workers` (the number of notebooks run at once, checked to be a positive integer),
+  :func:`contained_attempts` (what a notebook tried that the sandbox stopped), :class:`Row` (one
+  line of the gradebook) and :func:`write_reports` (the gradebook CSV and the feedback files);
+- the warnings :class:`UnsandboxedGrading` (grading asked to run without a sandbox) and
+  :class:`TamperedDuringGrading` (a file changed on disk while the grading ran);
+- :func:`main`, the command line (``release`` and ``grade``).
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ cell (or the names asked for) uses. Binding covers assignments, ``def``, ``class
 changing covers ``x.attr = ...``, ``x[i] = ...`` and top-level calls of a name's methods
 (``np.random.seed(0)``, ``jax.config.update(...)``). A cell that cannot be parsed is needed.
 
+:func:`needed_cells` gives the indices of the cells that some names need. :func:`cell_names`
+gives what one cell binds, changes and reads, as a :class:`CellNames` (or None if the cell
+cannot be parsed).
+
 >>> cells = ["import numpy as np", "x = np.arange(3)", "print(x)", "def f(v):\\n    return v * x"]
 >>> needed_cells(cells, {"f"})
 [0, 1, 3]

@@ -5,6 +5,15 @@ of case failed (wrong sign, wrong scale, NaN at a tie, wrong shape, ...). It nev
 expected answer. Everything runs locally: no server, so the checks work offline, in Colab and in
 Binder. The instructors' grader (:mod:`lossedu.assign`) calls the same checks.
 
+There is one check per exercise, each taking the student's function: :func:`exercise_1_3`
+(``best_constant``), :func:`exercise_2_1` (``my_mae_grad``), :func:`exercise_3_3`
+(``safe_sqrt``), :func:`exercise_4_2` (``mae_constant_path``), :func:`exercise_5_2`
+(``ste_sign``), :func:`exercise_5_3` (``mae_value_huber_gradient``) and :func:`exercise_6_2`
+(``best_threshold``). :data:`EXERCISES` maps each exercise id to the name of the function it
+checks and its check. Each check returns a :class:`CheckResult` (``passed`` and a hint), shown
+as one line. For the grader, :func:`grade` checks an exercise against a notebook's globals, and
+:func:`write_verdict` writes that verdict to a file instead of printing it.
+
 >>> import numpy as np
 >>> exercise_2_1(lambda y_true, y_pred: np.sign(np.subtract(y_pred, y_true)) / np.size(y_pred))
 Exercise 2.1: passed

@@ -5,6 +5,10 @@ extras in ``pyproject.toml``: :mod:`lossedu.assign` needs nbformat, nbclient and
 (``pip install "lossedu[assign]"``), and :mod:`lossedu.publish` needs nbformat and PyYAML
 (``pip install "lossedu[publish]"``).
 
+:func:`require` imports a module that an extra provides (:data:`EXTRAS` lists the modules of
+each extra); if it is missing, it raises :class:`MissingExtra` with the one-line install
+instruction, or exits with that line when the importing module runs as a command.
+
 >>> require("assign", "json", __name__).__name__
 'json'
 """

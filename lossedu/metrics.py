@@ -13,6 +13,12 @@ On hard 0/1 probabilities each surrogate equals its hard metric (Dice is F1 for 
 To train, minimise ``1 - surrogate``; the ``*_grad`` functions give the surrogate's gradient with
 respect to the probabilities.
 
+The functions: :func:`accuracy`, :func:`f1` and :func:`iou` (hard metrics of 0/1 predictions);
+:func:`soft_f1`, :func:`soft_iou` and :func:`soft_dice` (the surrogates, of probabilities) and
+their gradients :func:`soft_f1_grad`, :func:`soft_iou_grad` and :func:`soft_dice_grad`; and
+:func:`as_labels` and :func:`as_probabilities`, which check inputs and return them as float64
+arrays (or raise naming the problem). :class:`UndefinedMetricWarning` is the warning for 0/0.
+
 **0/0.** With no positive label and no positive prediction (for the surrogates: every
 probability 0) each of these metrics is 0/0. All of them follow scikit-learn's convention for
 ``f1_score`` and ``jaccard_score``: the ``zero_division`` parameter gives the value, ``"warn"``

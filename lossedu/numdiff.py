@@ -10,6 +10,11 @@ Where f is smooth all three agree. At a kink the one-sided slopes differ (for |x
 -1) and the central quotient returns their average (0), which is why a gradient check that only
 uses central differences cannot see a kink. :func:`check_gradient` reports all three.
 
+:func:`numerical_grad` computes the finite-difference gradient with one of the three, with the
+step from :func:`default_step` (eps^(1/3) or eps^(1/2), scaled by ``max(1, |x|)``) unless one
+is given. :func:`check_gradient` compares an analytic gradient with the finite differences and
+returns a :class:`GradientCheck`, its findings element by element (kinks included).
+
 >>> numerical_grad(np.abs, 0.0)
 array(0.)
 >>> numerical_grad(np.abs, 0.0, method="forward"), numerical_grad(np.abs, 0.0, method="backward")

@@ -3,6 +3,27 @@
 Every function returns the matplotlib Figure it drew, with labelled axes and a title, so a
 notebook cell can show it as it is or adjust it.
 
+The figures:
+
+- losses and their derivatives: :func:`plot_loss_and_derivative` (elementwise losses and their
+  derivatives against the residual), :func:`plot_constant_derivatives` (the derivative of the
+  mean MSE and MAE of a constant prediction), :func:`plot_forward_backward` (values and the
+  gradients autodiff returns), :func:`plot_jacobians` (matrices as coloured grids) and
+  :func:`plot_broadcast_trap` (the ``(N,)`` against ``(N, 1)`` broadcasting trap);
+- finite differences and kinks: :func:`plot_secants` (backward, forward and central secants),
+  :func:`plot_step_size_error` (the error against the step h), :func:`plot_subgradients` (lines
+  of given slopes through a point), :func:`plot_difference_quotients_near_kink` (the quotients
+  around a kink) and :func:`plot_atlas_entries` (the atlas's operations and the slopes each
+  framework returned);
+- training: :func:`plot_curves` and :func:`plot_curve_panels` (curves, on one axis or in side by
+  side panels), :func:`plot_fits` (data and fitted lines), :func:`plot_loss_landscapes` (loss
+  surfaces over (weight, bias) with descent paths), :func:`plot_training_runs` and
+  :func:`plot_training_at_a_tie` (weight and loss per step of training runs),
+  :func:`plot_descent_zoom` (descent paths and their last steps near the optimum) and
+  :func:`plot_convergence` (distance to the optimum against the step, log-log);
+- estimators: :func:`plot_estimate_spread` (histograms of many estimates against the exact
+  value).
+
 >>> import lossedu
 >>> fig = plot_loss_and_derivative({"MAE": (lossedu.mae, lossedu.mae_grad)})
 >>> [ax.get_xlabel() for ax in fig.axes]

@@ -13,6 +13,12 @@ which the book's launch buttons are built), rewrites the Colab cell of every not
 rewrites every link to the repository, its Pages site, Binder and Colab in the pages that name
 it (``NAMING_FILES``).
 
+The functions: :func:`repository` reads the repository URL and branch from ``_config.yml``;
+:func:`colab_cell_source` and :func:`colab_cell` make the Colab install cell, and
+:func:`sync_colab_cells` makes it the first cell of every notebook in some folders;
+:func:`links` lists every form of link to the repository, and :func:`fork` does the renaming
+above; :func:`main` is the command line (``colab-cells`` and ``fork``).
+
 >>> print(colab_cell_source("https://github.com/lossedu/lossedu", "main").splitlines()[-1])
     get_ipython().run_line_magic("pip", "install --quiet 'lossedu @ git+https://github.com/lossedu/lossedu@main'")
 """

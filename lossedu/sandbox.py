@@ -18,6 +18,12 @@ interrupted), a wall-clock limit for the whole notebook and a memory limit for a
 together (enforced from outside: the process tree is killed), a memory limit per process (a
 ``MemoryError`` where a cell allocates too much), and a limit on the size of the outputs.
 
+:class:`Limits` holds these limits, and :func:`execute_isolated` runs a notebook within them
+and returns an :class:`Execution` (the executed notebook, the result files, and why the run
+failed, if it did). :func:`sandbox_problem` says whether bubblewrap can create the sandbox here
+(None) or what is wrong; when a sandbox is asked for and cannot be made,
+:func:`execute_isolated` raises :class:`SandboxUnavailable`.
+
 >>> Limits(memory_bytes=2**30).memory_bytes
 1073741824
 >>> Limits(cell_seconds=0)

@@ -16,6 +16,10 @@ for any baseline :math:`b` that does not depend on the sample. Averaging over sa
 expectation but can reduce the variance a lot; :func:`score_function_estimates` uses the mean
 reward of the *other* samples (leave-one-out), which keeps every estimate unbiased.
 
+:func:`exact_expected_reward` gives the expected reward and its exact gradient by enumerating
+every label vector, the reference the estimator is tested against; :func:`sigmoid` is the
+logistic function, without overflow for large :math:`|z|`.
+
 >>> rng = np.random.default_rng(0)
 >>> estimates = score_function_estimates(lambda y, s: float(np.mean(y == s)), [1, 0],
 ...                                      [0.0, 0.0], samples=4000, rng=rng)

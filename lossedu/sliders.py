@@ -6,6 +6,9 @@ texts and a dozen lines of script, so the figure works in the static book, offli
 kernel; in Jupyter, Colab and Binder too. Without script it shows the starting picture, which
 is also the figure's PNG, so the PDF of the book shows that one.
 
+:func:`slider_figure` draws the picture for every value and returns a :class:`SliderFigure`,
+which holds the pictures, their alt texts and the slider's texts, and displays as the slider.
+
 >>> import matplotlib.pyplot as plt
 >>> def draw(slope):
 ...     figure, axes = plt.subplots(figsize=(2, 2))
