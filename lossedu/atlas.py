@@ -433,6 +433,22 @@ def classifications(results: Sequence[Result]) -> dict[str, dict[str, str]]:
     return verdicts
 
 
+def verdict_counts(results: Sequence[Result]) -> dict[str, Counter]:
+    """How often each framework gives each verdict of :func:`classifications`, as
+    ``{framework: Counter({verdict: count})}`` (a verdict a framework never gives counts 0).
+
+    >>> jax_at_abs = Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])
+    >>> counts = verdict_counts([jax_at_abs])
+    >>> counts["jax"]["subgradient"], counts["jax"]["min-norm"]
+    (1, 0)
+    """
+    tally: dict[str, Counter] = {}
+    for row in classifications(results).values():
+        for framework, verdict in row.items():
+            tally.setdefault(framework, Counter())[verdict] += 1
+    return tally
+
+
 def classification_table(results: Sequence[Result], *, counts: bool = False) -> str:
     """A markdown table of :func:`classifications`: one row per entry and one column per
     framework, or with ``counts``, one row per verdict and how often each framework gave it.
@@ -449,8 +465,8 @@ def classification_table(results: Sequence[Result], *, counts: bool = False) -> 
         raise ValueError("no entry of results has a set of subgradients to classify against")
     if counts:
         kinds = sorted({v for row in verdicts.values() for v in row.values()})
-        rows = [[kind] + [str(sum(row.get(f) == kind for row in verdicts.values()))
-                          for f in frameworks] for kind in kinds]
+        tally = verdict_counts(results)
+        rows = [[kind] + [str(tally[f][kind]) for f in frameworks] for kind in kinds]
         first = "verdict"
     else:
         rows = [[f"`{entry_id}`"] + [row.get(f, "(not run)") for f in frameworks]
