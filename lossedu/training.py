@@ -8,7 +8,8 @@ framework, a generic descent loop, and what they need.
   :class:`History`.
 - :func:`descend` runs gradient descent on any gradient function; :func:`line_gradient` and
   :func:`constant_gradient` are such gradients (a line's two parameters, one constant
-  prediction), and :func:`constant_optimum` finds the best constant by bisection.
+  prediction); :func:`constant_path` descends on a constant, and :func:`constant_optimum` finds
+  the best constant by bisection.
 - :func:`loss_surface` evaluates a loss on a grid of (weight, bias);
   :func:`reference_functions` gives lossedu's (loss, gradient) pair for a loss name.
 
@@ -276,6 +277,21 @@ def constant_gradient(loss: str, y, **options) -> Callable[[np.ndarray], np.ndar
     _, grad_fn = reference_functions(loss)
     _, y = _samples(np.zeros_like(np.asarray(y, dtype=float)), y)
     return lambda p: np.array([np.sum(grad_fn(y, np.full_like(y, p[0]), **options))])
+
+
+def constant_path(loss: str, y, start: float, *, learning_rate, steps: int,
+                  **options) -> np.ndarray:
+    """Gradient descent on the mean ``loss`` of one constant prediction ``c`` for the targets
+    ``y``, from ``c = start``: :func:`descend` on :func:`constant_gradient`. ``learning_rate``
+    is a number or a schedule ``t -> rate``; ``options`` go to the gradient (``delta``,
+    ``reduction``, ...). Returns the ``steps + 1`` values of ``c``, the start included.
+
+    >>> constant_path("mse", [1.0, 3.0], 0.0, learning_rate=0.25, steps=3)
+    array([0.  , 1.  , 1.5 , 1.75])
+    """
+    start = check_real_number(start, "start")
+    return descend(constant_gradient(loss, y, **options), [start],
+                   learning_rate=learning_rate, steps=steps)[:, 0]
 
 
 def constant_optimum(loss: str, y, **options) -> float:

@@ -30,7 +30,8 @@ if os.environ.get("LOSSEDU_INSTALLED_ONLY"):
 # single tests elsewhere carry it themselves. The lowest-versions leg (LOSSEDU_NUMPY_ONLY=1), whose
 # environment has NumPy and matplotlib only, does not collect them.
 FRAMEWORK_TESTS = {"test_assign.py", "test_atlas.py", "test_book_pages.py", "test_check.py",
-                   "test_environments.py", "test_frameworks.py", "test_grading_sandbox.py",
+                   "test_environments.py", "test_frameworks.py", "test_framework_gradients.py",
+                   "test_grading_sandbox.py",
                    "test_notebooks.py", "test_workflow.py",
                    "test_publishing.py", "test_training.py"}
 FRAMEWORK_MODULES = {"assign.py", "check.py", "frameworks.py", "publish.py", "training.py"}

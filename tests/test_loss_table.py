@@ -14,7 +14,7 @@ import pytest
 
 import lossedu
 from lossedu import atlas
-from lossedu.loss_table import LOSSES, ElementwiseLoss, Parameter, loss_definition, register_loss
+from lossedu.loss_table import LOSSES, ElementwiseLoss, loss_definition, register_loss
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -139,3 +139,17 @@ def test_every_chapter_opens_with_its_goals_and_closes_with_a_summary(path):
     headings = [line for source in markdown for line in source.splitlines() if line.startswith("## ")]
     assert "## Summary" in headings and "## Exercises" in headings
     assert headings.index("## Summary") == headings.index("## Exercises") - 1
+
+
+# A chapter narrates and lossedu computes: a code cell longer than this is computing something
+# that belongs in the library, or doing two things that belong in two cells.
+MAX_CELL_LINES = 20
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + BOOK_NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_short(path):
+    too_long = [(len(cell.source.splitlines()), cell.source.splitlines()[0])
+                for cell in code_cells(load(path))
+                if len(cell.source.splitlines()) > MAX_CELL_LINES]
+    assert too_long == [], (f"code cells over {MAX_CELL_LINES} lines (move the computation into "
+                            f"lossedu or split the cell): {too_long}")

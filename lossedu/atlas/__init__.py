@@ -11,7 +11,7 @@ step function, a loss at a tie, and so on. The atlas has four parts:
   infinity included), ``"none"`` (TensorFlow's ``tape.gradient`` returned ``None``),
   ``"raises"`` or ``"missing"`` (not installed). Beside the frameworks, ``"numpy-central"`` is
   the central finite difference of the entry's NumPy version. Also :func:`run`,
-  :func:`classify`, :func:`classifications`, :func:`one_sided_slopes`, :func:`same_answer`,
+  :func:`classify`, :func:`classifications`, :func:`verdict_counts`, :func:`one_sided_slopes`, :func:`same_answer`,
   :func:`run_versions`, :func:`recorded_run` (:class:`RecordedRun`);
 - :mod:`lossedu.atlas.tables`, the renderers: :func:`markdown_table`, :func:`table_rows`,
   :func:`calls_html`, :func:`classification_table`, :func:`comparison_table`,
@@ -32,7 +32,7 @@ from .entries import (DTYPE, ENTRIES, ENTRY_BY_ID, TOLERANCE, Entry, interval, l
                       simplex, unit_ball)
 from .probing import (FRAMEWORKS, KINDS, MODULE_OF, RecordedRun, Result, classifications,
                       classify, one_sided_slopes, probe, recorded_run, run, run_versions,
-                      same_answer)
+                      same_answer, verdict_counts)
 from .tables import (SLOPES_TITLE, TABLE_LEGEND, TITLES, calls_html, classification_table,
                      comparison_table, describe, disagreeing, format_grad, markdown_table,
                      table_rows, versions_header)
@@ -42,6 +42,7 @@ __all__ = [
     "unit_ball",
     "FRAMEWORKS", "KINDS", "MODULE_OF", "RecordedRun", "Result", "classifications", "classify",
     "one_sided_slopes", "probe", "recorded_run", "run", "run_versions", "same_answer",
+    "verdict_counts",
     "SLOPES_TITLE", "TABLE_LEGEND", "TITLES", "calls_html", "classification_table",
     "comparison_table", "describe", "disagreeing", "format_grad", "markdown_table", "table_rows",
     "versions_header",

@@ -4,7 +4,7 @@
   runs that framework's autodiff, and returns a :class:`Result` of one of :data:`KINDS`;
   :func:`run` probes many. :data:`MODULE_OF` names the package behind each framework.
 - :func:`classify` and :func:`classifications` say how an answer relates to the entry's
-  subgradients; :func:`same_answer` compares two answers, :func:`run_versions` names the
+  subgradients, :func:`verdict_counts` how often each framework gives each verdict; :func:`same_answer` compares two answers, :func:`run_versions` names the
   versions a run used, and :func:`one_sided_slopes` gives NumPy's slopes left and right.
 - :class:`RecordedRun` and :func:`recorded_run` read a run stored with lossedu (Colab's).
 
@@ -14,15 +14,17 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from ..frameworks import framework_versions, import_tensorflow
+from ..frameworks import framework_versions, gradient, import_tensorflow
 from ..messages import exception_line
 from ..numdiff import numerical_grad
 from .entries import DTYPE, ENTRIES, ENTRY_BY_ID, TOLERANCE, Entry
@@ -91,30 +93,19 @@ def _from_json_numbers(values):
     return float(values)
 
 
-def _torch_gradient(entry: Entry):
-    import torch
+def _framework_gradient(framework: str):
+    """The gradient of an entry's operation (summed) at its point, in float64, by
+    :func:`lossedu.frameworks.gradient`; ``None`` where TensorFlow finds no gradient path."""
 
-    x = torch.tensor(entry.point, dtype=getattr(torch, DTYPE), requires_grad=True)
-    (grad,) = torch.autograd.grad(entry.torch(torch, x).sum(), x)
-    return grad.detach().to(torch.float64).numpy()
+    def compute(entry: Entry):
+        module = (import_tensorflow() if framework == "tensorflow"
+                  else importlib.import_module(framework))
+        operation = getattr(entry, framework)
+        grad = gradient(framework, lambda x: operation(module, x),
+                        np.asarray(entry.point, dtype=DTYPE))
+        return None if grad is None else grad.astype(np.float64)
 
-
-def _tensorflow_gradient(entry: Entry):
-    tf = import_tensorflow()
-    x = tf.constant(entry.point, dtype=getattr(tf, DTYPE))
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        output = tf.reduce_sum(entry.tensorflow(tf, x))
-    grad = tape.gradient(output, x)
-    return None if grad is None else tf.cast(grad, tf.float64).numpy()
-
-
-def _jax_gradient(entry: Entry):
-    import jax
-
-    x = jax.numpy.asarray(entry.point, dtype=getattr(jax.numpy, DTYPE))
-    grad = jax.grad(lambda v: jax.numpy.sum(entry.jax(jax, v)))(x)
-    return np.asarray(grad, dtype=np.float64)
+    return compute
 
 
 def _numpy_gradient(entry: Entry, method: str = "central"):
@@ -124,8 +115,9 @@ def _numpy_gradient(entry: Entry, method: str = "central"):
     return np.round(slopes, 10) + 0.0
 
 
-_GRADIENT = {"torch": _torch_gradient, "tensorflow": _tensorflow_gradient, "jax": _jax_gradient,
-             "numpy-central": _numpy_gradient}
+_GRADIENT = {"torch": _framework_gradient("torch"),
+             "tensorflow": _framework_gradient("tensorflow"),
+             "jax": _framework_gradient("jax"), "numpy-central": _numpy_gradient}
 
 
 def probe(entry: Entry, framework: str) -> Result:
@@ -207,6 +199,22 @@ def classifications(results: Sequence[Result]) -> dict[str, dict[str, str]]:
         if entry.subgradients is not None and result.framework != "numpy-central":
             verdicts.setdefault(result.id, {})[result.framework] = classify(entry, result)
     return verdicts
+
+
+def verdict_counts(results: Sequence[Result]) -> dict[str, Counter]:
+    """How often each framework gives each verdict of :func:`classifications`, as
+    ``{framework: Counter({verdict: count})}`` (a verdict a framework never gives counts 0).
+
+    >>> jax_at_abs = Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])
+    >>> counts = verdict_counts([jax_at_abs])
+    >>> counts["jax"]["subgradient"], counts["jax"]["min-norm"]
+    (1, 0)
+    """
+    tally: dict[str, Counter] = {}
+    for row in classifications(results).values():
+        for framework, verdict in row.items():
+            tally.setdefault(framework, Counter())[verdict] += 1
+    return tally
 
 
 def one_sided_slopes(entry: Entry) -> tuple[list, list]:

@@ -24,7 +24,7 @@ import numpy as np
 from ..frameworks import framework_versions
 from .entries import ENTRIES, ENTRY_BY_ID, Entry
 from .probing import (FRAMEWORKS, MODULE_OF, Result, classifications, one_sided_slopes,
-                      same_answer)
+                      same_answer, verdict_counts)
 
 def classification_table(results: Sequence[Result], *, counts: bool = False) -> str:
     """A markdown table of :func:`classifications`: one row per entry and one column per
@@ -42,8 +42,8 @@ def classification_table(results: Sequence[Result], *, counts: bool = False) -> 
         raise ValueError("no entry of results has a set of subgradients to classify against")
     if counts:
         kinds = sorted({v for row in verdicts.values() for v in row.values()})
-        rows = [[kind] + [str(sum(row.get(f) == kind for row in verdicts.values()))
-                          for f in frameworks] for kind in kinds]
+        tally = verdict_counts(results)
+        rows = [[kind] + [str(tally[f][kind]) for f in frameworks] for kind in kinds]
         first = "verdict"
     else:
         rows = [[f"`{entry_id}`"] + [row.get(f, "(not run)") for f in frameworks]
