@@ -19,6 +19,7 @@ array([ 1.,  1., -1.])
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -50,9 +51,6 @@ def scale_by_reduction(elementwise_grad: np.ndarray, reduction: str, dtype: np.d
     return elementwise_grad.astype(dtype, copy=False)
 
 
-_MADE: dict[str, tuple[ElementwiseLoss, Callable]] = {}
-
-
 def gradient_function(loss) -> Callable:
     """The gradient function of a table entry (or of its name): ``f(y_true, y_pred, *,
     reduction, **parameters)``, the entry's
@@ -64,10 +62,11 @@ def gradient_function(loss) -> Callable:
     >>> gradient_function("mae") is mae_grad
     True
     """
-    definition = loss if isinstance(loss, ElementwiseLoss) else loss_definition(loss)
-    made = _MADE.get(definition.name)
-    if made is not None and made[0] is definition:
-        return made[1]
+    return _make_gradient_function(loss if isinstance(loss, ElementwiseLoss) else loss_definition(loss))
+
+
+@lru_cache(maxsize=None)  # one function per table entry, so lossedu.mae_grad is lossedu.mae_grad
+def _make_gradient_function(definition: ElementwiseLoss) -> Callable:
     has_kink = definition.kink_subgradients is not None
 
     def function(y_true, y_pred, *, reduction="mean", **parameters):
@@ -88,7 +87,6 @@ def gradient_function(loss) -> Callable:
     function.__name__ = function.__qualname__ = f"{definition.name}_grad"
     function.__doc__ = definition.derivative_doc
     function.__signature__ = signature(definition, subgradient=has_kink)
-    _MADE[definition.name] = (definition, function)
     return function
 
 

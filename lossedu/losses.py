@@ -28,6 +28,7 @@ The smooth approximations of MAE (:func:`huber`, :func:`smooth_l1`, :func:`pseud
 from __future__ import annotations
 
 import inspect
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -70,9 +71,6 @@ def signature(definition: ElementwiseLoss, *, subgradient: bool = False) -> insp
         for name, default in keywords])
 
 
-_MADE: dict[str, tuple[ElementwiseLoss, Callable]] = {}
-
-
 def loss_function(loss) -> Callable:
     """The loss function of a table entry (or of its name): ``f(y_true, y_pred, *, reduction,
     **parameters)``, the reduced :attr:`~lossedu.loss_table.ElementwiseLoss.value` of the residual.
@@ -81,10 +79,11 @@ def loss_function(loss) -> Callable:
     >>> loss_function("mse") is mse
     True
     """
-    definition = loss if isinstance(loss, ElementwiseLoss) else loss_definition(loss)
-    made = _MADE.get(definition.name)
-    if made is not None and made[0] is definition:
-        return made[1]
+    return _make_loss_function(loss if isinstance(loss, ElementwiseLoss) else loss_definition(loss))
+
+
+@lru_cache(maxsize=None)  # one function per table entry, so lossedu.mae is lossedu.mae
+def _make_loss_function(definition: ElementwiseLoss) -> Callable:
 
     def function(y_true, y_pred, *, reduction="mean", **parameters):
         call = definition.check_call(y_true, y_pred, reduction, parameters)
@@ -95,7 +94,6 @@ def loss_function(loss) -> Callable:
     function.__name__ = function.__qualname__ = definition.name
     function.__doc__ = definition.doc
     function.__signature__ = signature(definition)
-    _MADE[definition.name] = (definition, function)
     return function
 
 

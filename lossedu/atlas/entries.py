@@ -14,7 +14,7 @@ NumPy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -116,15 +116,25 @@ def _calls(torch: str, tensorflow: str, jax: str) -> dict:
     return {"torch": torch, "tensorflow": tensorflow, "jax": jax}
 
 
+# Two operations the atlas asks about at two points each (the second made with replace).
+_ABS = Entry(id="abs", what="d/dx abs(x) at x = 0", point=[0.0],
+             calls=_calls("torch.abs", "tf.abs", "jnp.abs"),
+             torch=lambda torch, x: torch.abs(x),
+             tensorflow=lambda tf, x: tf.abs(x),
+             jax=lambda jax, x: jax.numpy.abs(x),
+             numpy=lambda x: np.abs(x).sum(),
+             subgradients=interval(-1, 1), min_norm=[0.0])
+_CLIP_UPPER = Entry(id="clip_upper", what="d/dx clip(x, 0, 1) at x = 1", point=[1.0],
+                    calls=_calls("torch.clamp", "tf.clip_by_value", "jnp.clip"),
+                    torch=lambda torch, x: torch.clamp(x, 0, 1),
+                    tensorflow=lambda tf, x: tf.clip_by_value(x, 0.0, 1.0),
+                    jax=lambda jax, x: jax.numpy.clip(x, 0, 1),
+                    numpy=lambda x: np.clip(x, 0, 1).sum(),
+                    subgradients=interval(0, 1), min_norm=[0.0])
+
 ENTRIES: list[Entry] = [
     # The ten entries of the course's specification, with exactly these ids and calls.
-    Entry(id="abs", what="d/dx abs(x) at x = 0", point=[0.0],
-          calls=_calls("torch.abs", "tf.abs", "jnp.abs"),
-          torch=lambda torch, x: torch.abs(x),
-          tensorflow=lambda tf, x: tf.abs(x),
-          jax=lambda jax, x: jax.numpy.abs(x),
-          numpy=lambda x: np.abs(x).sum(),
-          subgradients=interval(-1, 1), min_norm=[0.0]),
+    _ABS,
     Entry(id="relu", what="d/dx relu(x) at x = 0", point=[0.0],
           calls=_calls("torch.relu", "tf.nn.relu", "jax.nn.relu"),
           torch=lambda torch, x: torch.relu(x),
@@ -154,13 +164,7 @@ ENTRIES: list[Entry] = [
           jax=lambda jax, x: jax.numpy.max(x),
           numpy=lambda x: np.max(x),
           subgradients=simplex, min_norm=[0.5, 0.5]),
-    Entry(id="clip_upper", what="d/dx clip(x, 0, 1) at x = 1", point=[1.0],
-          calls=_calls("torch.clamp", "tf.clip_by_value", "jnp.clip"),
-          torch=lambda torch, x: torch.clamp(x, 0, 1),
-          tensorflow=lambda tf, x: tf.clip_by_value(x, 0.0, 1.0),
-          jax=lambda jax, x: jax.numpy.clip(x, 0, 1),
-          numpy=lambda x: np.clip(x, 0, 1).sum(),
-          subgradients=interval(0, 1), min_norm=[0.0]),
+    _CLIP_UPPER,
     Entry(id="sqrt_zero", what="d/dx sqrt(x) at x = 0", point=[0.0],
           calls=_calls("torch.sqrt", "tf.sqrt", "jnp.sqrt"),
           torch=lambda torch, x: torch.sqrt(x),
@@ -187,14 +191,8 @@ ENTRIES: list[Entry] = [
                     "y_pred = y_true = [1, 2]",
                subgradients=interval(-0.5, 0.5), min_norm=[0.0, 0.0]),
     # More kinks, ties, jumps and traps.
-    Entry(id="abs_negative_zero", what="d/dx abs(x) at x = -0.0 (zero with its sign bit set)",
-          point=[-0.0],
-          calls=_calls("torch.abs", "tf.abs", "jnp.abs"),
-          torch=lambda torch, x: torch.abs(x),
-          tensorflow=lambda tf, x: tf.abs(x),
-          jax=lambda jax, x: jax.numpy.abs(x),
-          numpy=lambda x: np.abs(x).sum(),
-          subgradients=interval(-1, 1), min_norm=[0.0]),
+    replace(_ABS, id="abs_negative_zero", point=[-0.0],
+            what="d/dx abs(x) at x = -0.0 (zero with its sign bit set)"),
     Entry(id="minimum_tie", what="d/dx minimum(x, y) at x = y = 1, w.r.t. x", point=[1.0],
           calls=_calls("torch.minimum", "tf.minimum", "jnp.minimum"),
           torch=lambda torch, x: torch.minimum(x, torch.ones_like(x)),
@@ -219,13 +217,7 @@ ENTRIES: list[Entry] = [
           jax=lambda jax, x: jax.numpy.amax(x),
           numpy=lambda x: np.max(x),
           subgradients=simplex, min_norm=[0.5, 0.5]),
-    Entry(id="clip_lower", what="d/dx clip(x, 0, 1) at x = 0", point=[0.0],
-          calls=_calls("torch.clamp", "tf.clip_by_value", "jnp.clip"),
-          torch=lambda torch, x: torch.clamp(x, 0, 1),
-          tensorflow=lambda tf, x: tf.clip_by_value(x, 0.0, 1.0),
-          jax=lambda jax, x: jax.numpy.clip(x, 0, 1),
-          numpy=lambda x: np.clip(x, 0, 1).sum(),
-          subgradients=interval(0, 1), min_norm=[0.0]),
+    replace(_CLIP_UPPER, id="clip_lower", what="d/dx clip(x, 0, 1) at x = 0", point=[0.0]),
     Entry(id="hardtanh_upper", what="d/dx hardtanh(x) = clip(x, -1, 1) at x = 1", point=[1.0],
           calls=_calls("F.hardtanh", "tf.clip_by_value(x, -1, 1)", "jax.nn.hard_tanh"),
           torch=lambda torch, x: torch.nn.functional.hardtanh(x),
