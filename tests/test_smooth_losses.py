@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 import lossedu
 from references import (DERIVATIVES, LOSSES, assert_as_expected, expect_grad, expect_loss,
                         lossedu_bug, to_mpf)
-from strategies import examples, pairs, parameters, reductions
+from strategies import FLOAT_DTYPES, examples, pairs, parameters, reductions
 
 SMOOTH = {
     "huber": (lossedu.huber, lossedu.huber_grad, "delta"),
@@ -58,6 +58,27 @@ def test_gradients_match_high_precision_references_from_subnormal_to_overflow(
     assume(lossedu_bug(name, "grad", y_true, y_pred, parameter) is None)
     assert_as_expected(lambda: grad(y_true, y_pred, reduction=reduction, **options),
                        expect_grad(name, y_true, y_pred, reduction, parameter))
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(dtype=st.sampled_from(FLOAT_DTYPES), data=st.data())
+def test_at_the_threshold_huber_is_quadratic_and_smooth_l1_linear_to_the_last_bit(dtype, data):
+    """At |r| = delta, Huber is r**2 / 2 (rounded once: the same number as delta * (|r| -
+    delta / 2), so either branch gives it); at |r| = beta smooth L1 is |r| - beta / 2 = beta / 2
+    exactly, which the quadratic branch r**2 / (2 beta) often misses by a unit in the last
+    place. Residuals of exactly +-p, in several layouts, in every dtype."""
+    width = np.finfo(dtype).bits
+    p = data.draw(st.floats(2.0 ** -6, 2.0 ** 7, width=width), label="delta = beta")
+    y_true, y_pred = data.draw(st.sampled_from([(0.0, p), (0.0, -p), (p, 2 * p), (-p, 0.0),
+                                                (2 * p, p)]), label="y_true, y_pred")
+    y_true, y_pred = np.array([y_true, 1.0], dtype=dtype), np.array([y_pred, 1.0], dtype=dtype)
+    quadratic = dtype(float(Fraction(p) ** 2 / 2))  # exact in float64, then rounded once
+    huber = lossedu.huber(y_true, y_pred, delta=p, reduction="none")
+    smooth_l1 = lossedu.smooth_l1(y_true, y_pred, beta=p, reduction="none")
+    assert huber.tolist() == [quadratic, 0.0]
+    assert smooth_l1.tolist() == [p / 2, 0.0]
+    assert lossedu.huber_grad(y_true, y_pred, delta=p, reduction="none")[0] == y_pred[0] - y_true[0]
+    assert abs(lossedu.smooth_l1_grad(y_true, y_pred, beta=p, reduction="none")[0]) == 1.0
 
 
 @pytest.mark.parametrize("name", LOSSES)
