@@ -11,7 +11,14 @@ from hypothesis import settings
 # In CI, hypothesis draws the same examples on every run, so a submission's result does not
 # depend on luck; locally it explores new examples each run (and remembers failures).
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
+# `make explore` (HYPOTHESIS_PROFILE=explore): ten times the examples, new ones every run, no
+# time limit per example; tests that set their own max_examples scale with it
+# (tests/strategies.py, examples). A failure it finds is pinned with @example on its test.
+settings.register_profile("explore", max_examples=1000, derandomize=False, deadline=None,
+                          print_blob=True)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
     settings.load_profile("ci")
 
 SOURCE = Path(__file__).resolve().parent.parent / "lossedu"

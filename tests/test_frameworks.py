@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import lossedu
+from strategies import examples, pairs
 
 LOSSES = {"mae": (lossedu.mae, lossedu.mae_grad), "mse": (lossedu.mse, lossedu.mse_grad)}
-TOLERANCE = {np.float32: dict(rtol=2e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
+TOLERANCE = {np.float16: dict(rtol=4e-3, atol=1e-5), np.float32: dict(rtol=2e-5, atol=1e-6),
+             np.float64: dict(rtol=1e-12, atol=1e-14)}
 
 
 def has_subnormal_residual(y_true, y_pred):
@@ -24,20 +25,22 @@ def has_subnormal_residual(y_true, y_pred):
     return bool(np.any((residual > 0) & (residual < np.finfo(y_pred.dtype).tiny)))
 
 
+# The largest value drawn in each dtype, so that no loss overflows: where one does, the frameworks
+# return inf and lossedu raises (tested in test_losses.py and test_gradients.py).
+LARGEST = {np.float16: 16.0, np.float32: 100.0, np.float64: 100.0}
+
+
 @st.composite
 def pairs_with_ties(draw, dtype, subnormal_residuals=True):
-    """(y_true, y_pred) of one shape, where a drawn subset of y_pred equals y_true exactly.
+    """(y_true, y_pred) of one dtype and shape (0-d to 2-d, tests/strategies.py), where some
+    y_pred equal y_true exactly, some differ by a few units in the last place, some are
+    subnormal.
 
     With ``subnormal_residuals=False`` no pair differs by less than the smallest normal number
     (see test_tensorflow_flushes_subnormal_residuals_to_zero).
     """
-    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=6))
-    width = 32 if dtype == np.float32 else 64
-    elements = st.floats(-100, 100, width=width)
-    y_true = draw(hnp.arrays(dtype, shape, elements=elements))
-    y_pred = draw(hnp.arrays(dtype, shape, elements=elements))
-    ties = draw(hnp.arrays(np.bool_, shape))
-    y_pred[ties] = y_true[ties]
+    y_true, y_pred = draw(pairs(dtypes=(dtype,), mixed=False, largest=LARGEST[dtype],
+                                subnormals=subnormal_residuals))
     assume(subnormal_residuals or not has_subnormal_residual(y_true, y_pred))
     return y_true, y_pred
 
@@ -59,8 +62,8 @@ def assert_agrees(framework, name, y_true, y_pred, reduction="mean"):
 
 @pytest.mark.parametrize("name", LOSSES)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_agrees_with_torch_functional_and_autograd(name, reduction, dtype, data):
     y_true, y_pred = data.draw(pairs_with_ties(dtype))
@@ -68,8 +71,8 @@ def test_agrees_with_torch_functional_and_autograd(name, reduction, dtype, data)
 
 
 @pytest.mark.parametrize("name", LOSSES)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@settings(max_examples=examples(27), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_agrees_with_keras_losses_under_gradient_tape(name, dtype, data):
     y_true, y_pred = data.draw(pairs_with_ties(dtype, subnormal_residuals=False))
@@ -144,14 +147,20 @@ def test_builtin_inputs_are_validated_like_lossedu_losses():
         lossedu.builtin_loss_and_grad("torch", "mae", np.zeros(5), np.zeros((5, 1)))
 
 
-@pytest.mark.parametrize("y_true, y_pred, word", [
-    (np.array([1.0 + 1e-9]), np.float32([1.0]), "one dtype"),  # a cast would make a tie
-    (np.array([1e6]), np.float16([0.0]), "one dtype"),  # a cast would overflow
-    (np.longdouble([1.0]), np.longdouble([2.0]), "float16, float32 and float64"),
+@pytest.mark.parametrize("y_true, y_pred, message", [
+    # a cast would make a tie
+    (np.array([1.0 + 1e-9]), np.float32([1.0]), "y_true is float64 but y_pred is float32; the "
+     "frameworks need one dtype, so convert one of them explicitly"),
+    # a cast would overflow
+    (np.array([1e6]), np.float16([0.0]), "y_true is float64 but y_pred is float16; the "
+     "frameworks need one dtype, so convert one of them explicitly"),
+    (np.longdouble([1.0]), np.longdouble([2.0]),
+     f"the frameworks support float16, float32 and float64, not {np.dtype(np.longdouble)}"),
 ])
-def test_builtin_rejects_inputs_that_a_framework_would_need_converted(y_true, y_pred, word):
-    with pytest.raises(ValueError, match=word):
+def test_builtin_rejects_inputs_that_a_framework_would_need_converted(y_true, y_pred, message):
+    with pytest.raises(ValueError) as caught:
         lossedu.builtin_loss_and_grad("torch", "mae", y_true, y_pred)
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize("framework", ["torch", "tensorflow", "jax"])

@@ -2,11 +2,13 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import lossedu
+from references import assert_as_expected, expect_grad
+from strategies import examples, pairs, reductions
 from test_losses import SEED_Y_PRED, SEED_Y_TRUE
 
 GRADIENTS = {"mae": (lossedu.mae, lossedu.mae_grad), "mse": (lossedu.mse, lossedu.mse_grad)}
@@ -32,6 +34,24 @@ def test_gradient_matches_finite_differences_away_from_ties(name, reduction, dat
     numerical = lossedu.numerical_grad(lambda p: loss(y_true, p, reduction=reduction), y_pred)
     np.testing.assert_allclose(grad(y_true, y_pred, reduction=reduction), numerical,
                                rtol=1e-6, atol=1e-8)
+
+
+subgradients = st.one_of(st.sampled_from([0.0, 1.0, -1.0, 0.5]), st.floats(-1.0, 1.0))
+
+
+@pytest.mark.parametrize("name", GRADIENTS)
+@settings(max_examples=examples(150), deadline=None)
+@given(pair=pairs(), reduction=reductions, subgradient=subgradients)
+def test_gradients_match_exact_arithmetic_at_ties_and_near_misses(name, pair, reduction,
+                                                                   subgradient):
+    """sign(r) / N and 2 r / N from the exact residual, for float16/32/64 and mixed pairs with
+    exact ties (MAE: the chosen subgradient there), residuals of a few units in the last place
+    (between a float32 value and a float64 one, the tie is decided on the float64 residual),
+    subnormal and huge residuals; an overflow is a ValueError with the exact message."""
+    y_true, y_pred = pair
+    options = {"subgradient": subgradient} if name == "mae" else {}
+    assert_as_expected(lambda: GRADIENTS[name][1](y_true, y_pred, reduction=reduction, **options),
+                       expect_grad(name, y_true, y_pred, reduction, subgradient=subgradient))
 
 
 def test_mae_gradient_at_a_tie_is_the_chosen_subgradient():
