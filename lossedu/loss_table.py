@@ -196,13 +196,25 @@ def _smooth_l1_derivative(r, beta):
 
 
 def _pseudo_huber_value(r, delta):
-    # delta^2 t^2 / (sqrt(1 + t^2) + 1): no cancellation for small t, no overflow of t^2
-    t = np.abs(r) / delta
-    return delta * delta * t * (t / (np.hypot(1.0, t) + 1.0))
+    # delta^2 t^2 / (sqrt(1 + t^2) + 1) with t = |r| / delta: no cancellation for small t; for
+    # |r| > delta, delta |r| / (sqrt(1 + s^2) + s) with s = delta / |r| = 1 / t, so that no
+    # t^2, nor t itself, overflows where the loss fits
+    size = np.abs(r)
+    near = size <= delta
+    t = np.where(near, size, delta) / delta
+    s = delta / np.where(near, delta, size)
+    return np.where(near, delta * delta * t * (t / (np.hypot(1.0, t) + 1.0)),
+                    delta * size / (np.hypot(1.0, s) + s))
 
 
 def _pseudo_huber_derivative(r, delta):
-    return r / np.hypot(1.0, r / delta)
+    # r / sqrt(1 + (r / delta)^2), written with delta / |r| beyond delta so r / delta cannot
+    # overflow to infinity and turn the slope delta into 0
+    size = np.abs(r)
+    near = size <= delta
+    s = delta / np.where(near, delta, size)
+    return np.where(near, r / np.hypot(1.0, np.where(near, r, 0.0) / delta),
+                    delta * np.sign(r) / np.hypot(1.0, s))
 
 
 def _log_cosh_value(r):
@@ -324,8 +336,10 @@ register_loss(ElementwiseLoss(
     doc=r"""Pseudo-Huber loss :math:`\delta^2 (\sqrt{1 + (r/\delta)^2} - 1)`: a Huber loss that is
     smooth everywhere (all derivatives continuous).
 
-    Computed as :math:`\delta^2 t^2 / (\sqrt{1 + t^2} + 1)` with :math:`t = r / \delta`, which
-    has no cancellation for small residuals and no overflow for large ones.
+    Computed as :math:`\delta^2 t^2 / (\sqrt{1 + t^2} + 1)` with :math:`t = |r| / \delta`, which
+    has no cancellation for small residuals, and beyond :math:`\delta` as
+    :math:`\delta |r| / (\sqrt{1 + s^2} + s)` with :math:`s = \delta / |r|`, which does not
+    overflow where the loss fits, even when :math:`r / \delta` would.
 
     >>> from lossedu import pseudo_huber
     >>> print(pseudo_huber([0.0], [1.0]).round(6))

@@ -267,25 +267,3 @@ def assert_as_expected(call, expected: Expected):
                 f"{mpmath.nstr(expected.values[index], 20)}, error {mpmath.nstr(error, 5)} > "
                 f"bound {mpmath.nstr(expected.bounds[index], 5)}")
     return got
-
-
-# ---------------------------------------------------------------------------------------------
-# Known bugs of lossedu 0.1.0 (see tests-hard-cases-bugs): the property tests skip these inputs
-
-def _beyond(value, dtype) -> bool:
-    """``value`` overflows ``dtype``, or comes within a few roundings of it."""
-    threshold = to_mpf(overflow_threshold(dtype))
-    return abs(to_mpf(value)) >= threshold * (1 - 8 * mpmath.mpf(float(np.finfo(dtype).eps)))
-
-
-def lossedu_bug(name, kind, y_true, y_pred, parameter=1.0) -> str | None:
-    """Why lossedu is known to fail on these inputs, or None."""
-    promoted, _, residuals, p = _setting(y_true, y_pred, parameter)
-    if name == "pseudo_huber" and any(_beyond(r / p, promoted) for r in residuals):
-        return ("r / delta overflows: pseudo_huber_grad returns 0 instead of +-delta, "
-                "pseudo_huber reports an overflow of a loss that fits")
-    if name == "log_cosh" and kind == "loss" and any(_beyond(2 * r, promoted) for r in residuals):
-        return "-2 * |r| overflows: log_cosh warns (RuntimeWarning: overflow encountered)"
-    if name == "smooth_l1" and kind == "grad" and any(_beyond(r / p, promoted) for r in residuals):
-        return "r / beta overflows: smooth_l1_grad warns (RuntimeWarning: overflow encountered)"
-    return None
