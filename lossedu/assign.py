@@ -58,6 +58,7 @@ from .check import EXERCISES
 from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
 from .extras import require
 from .messages import error_line, first_line
+from .validation import check_count
 
 nbformat = require("assign", "nbformat", __name__)
 require("assign", "nbclient", __name__)
@@ -432,9 +433,7 @@ def _flag_changed(row: Row, submissions: Path, changed: set[Path]) -> Row:
 
 
 def check_workers(workers) -> int:
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
-    return workers
+    return check_count(workers, "workers")
 
 
 def write_reports(rows: list[Row], out: Path) -> None:

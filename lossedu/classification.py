@@ -17,7 +17,7 @@ import numpy as np
 
 from . import metrics
 from .score_function import score_function_estimates, sigmoid
-from .validation import as_real_array, check_count, check_finite, check_positive
+from .validation import as_real_array, check_choice, check_count, check_finite, check_positive
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,7 @@ def fit_logistic(features, labels, *, loss: str = "cross_entropy", learning_rate
     >>> model.predict([[0.0], [3.0]]).tolist()
     [0, 1]
     """
-    if loss not in CLASSIFIER_LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; use one of {CLASSIFIER_LOSSES}")
+    check_choice(loss, "loss", CLASSIFIER_LOSSES)
     X, y = _features_and_labels(features, labels)
     learning_rate = check_positive(learning_rate, "learning_rate")
     steps = check_count(steps, "steps")

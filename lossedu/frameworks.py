@@ -29,6 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from .loss_table import LOSSES, ElementwiseLoss, loss_definition
+from .validation import check_choice
 
 FRAMEWORKS = ("torch", "tensorflow", "jax")
 
@@ -129,12 +130,6 @@ def print_versions() -> None:
     print(", ".join(parts[2:]))
 
 
-def _check_choice(value, name: str, choices) -> str:
-    if value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; use one of {tuple(choices)}")
-    return value
-
-
 def loss_parameters(loss: str, parameters: dict) -> dict:
     """Check the keyword parameters of ``loss`` (``delta`` for huber and pseudo_huber, ``beta``
     for smooth_l1, none for the others) and fill in the defaults; see
@@ -215,7 +210,7 @@ def framework_loss(framework: str, loss: str, *, builtin_only: bool = False, **p
     >>> framework_loss("torch", "pseudo_huber")(torch.tensor([1.0]), torch.tensor([0.0]))
     tensor(0.4142)
     """
-    _check_choice(framework, "framework", FRAMEWORKS)
+    check_choice(framework, "framework", FRAMEWORKS)
     definition = loss_definition(loss)
     parameters = definition.check_parameters(parameters)
     builtin = {"torch": definition.torch, "tensorflow": definition.keras}.get(framework)
@@ -235,7 +230,7 @@ def framework_loss_text(framework: str, loss: str) -> str:
     >>> framework_loss_text("tensorflow", "smooth_l1")
     'tnp.mean(tnp.where(tnp.abs(r) < beta, r**2 / (2 * beta), tnp.abs(r) - beta / 2))'
     """
-    _check_choice(framework, "framework", FRAMEWORKS)
+    check_choice(framework, "framework", FRAMEWORKS)
     definition = loss_definition(loss)
     if framework == "torch" and definition.torch is not None:
         return f"F.{definition.torch}"
@@ -311,7 +306,7 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
     >>> value, grad
     (array(0.5), array([0. , 0.5]))
     """
-    _check_choice(framework, "framework", FRAMEWORKS)
+    check_choice(framework, "framework", FRAMEWORKS)
     call = loss_definition(loss).check_call(y_true, y_pred, reduction, parameters)
     y_true, y_pred = call.y_true, call.y_pred
     if y_true.dtype != y_pred.dtype:
@@ -348,7 +343,7 @@ def value_and_gradient(framework: str, f, x, *, upstream=None):
     """
     from .validation import as_real_array
 
-    _check_choice(framework, "framework", FRAMEWORKS)
+    check_choice(framework, "framework", FRAMEWORKS)
     if not callable(f):
         raise TypeError(f"f must be a function of one tensor, written with {framework}'s "
                         f"operations, got {f!r}")

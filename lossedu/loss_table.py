@@ -31,7 +31,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .validation import check_positive, check_real_number, check_reduction, prepare_pair
+from .validation import (check_choice, check_positive, check_real_number, check_reduction,
+                         prepare_pair)
 
 
 _NOT_GIVEN = object()
@@ -171,9 +172,7 @@ def loss_definition(name) -> ElementwiseLoss:
     >>> loss_definition("log_cosh").title
     'log-cosh loss'
     """
-    if not isinstance(name, str) or name not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; use one of {tuple(LOSSES)}")
-    return LOSSES[name]
+    return LOSSES[check_choice(name, "loss", LOSSES)]
 
 
 # ---- the table ---------------------------------------------------------------------------

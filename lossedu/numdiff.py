@@ -28,7 +28,7 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import as_real_array, check_finite, check_real_number
+from .validation import as_real_array, check_choice, check_finite, check_real_number
 
 METHODS = ("central", "forward", "backward")
 
@@ -65,8 +65,7 @@ def numerical_grad(f: Callable, x, *, method: str = "central", step: float | Non
     """
     if not callable(f):
         raise TypeError(f"f must be a function of one array, got {f!r} ({type(f).__name__})")
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
+    check_choice(method, "method", METHODS)
     x = as_real_array(x, "x").astype(np.float64)
     check_finite(x, "x")
     if step is None:

@@ -48,6 +48,8 @@ import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from .validation import check_count
+
 RESULTS = "results"  # the folder of the scratch folder whose files come back with the run
 MAX_RESULT_FILES, MAX_RESULT_CHARS = 64, 65_536
 POLL_SECONDS = 0.2
@@ -78,8 +80,7 @@ class Limits:
     def __post_init__(self):
         for field in fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{field.name} must be a positive integer, got {value!r}")
+            check_count(value, field.name)
 
 
 @dataclass(frozen=True)

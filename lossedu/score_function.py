@@ -35,7 +35,7 @@ from typing import Callable
 import numpy as np
 
 from .metrics import as_labels
-from .validation import as_real_array, check_finite
+from .validation import as_real_array, check_count, check_finite
 
 MAX_ENUMERATED = 16  # exact_expected_reward enumerates 2**n outcomes
 
@@ -84,8 +84,7 @@ def score_function_estimates(reward: Callable, y_true, logits, *, samples: int,
     of the other samples) or ``None`` (no baseline).
     """
     y, z = _prepare(reward, y_true, logits)
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 2:
-        raise ValueError(f"samples must be an integer of at least 2, got {samples!r}")
+    check_count(samples, "samples", minimum=2)
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
     if baseline not in ("leave-one-out", None):

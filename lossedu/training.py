@@ -31,7 +31,8 @@ from .frameworks import framework_loss, import_tensorflow
 from .gradients import gradient_function
 from .loss_table import loss_definition
 from .losses import loss_function
-from .validation import (Overflow, as_real_array, check_count, check_finite, check_positive,
+from .validation import (Overflow, as_real_array, check_choice, check_count, check_finite,
+                         check_positive,
                          check_real_number, check_same_shape)
 
 TRAINERS = ("numpy", "torch", "tensorflow", "jax")
@@ -151,8 +152,7 @@ def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0
     >>> print(round(history.weight[-1], 3), round(history.bias[-1], 3))
     2.0 1.0
     """
-    if framework not in TRAINERS:
-        raise ValueError(f"unknown framework {framework!r}; use one of {TRAINERS}")
+    check_choice(framework, "framework", TRAINERS)
     if callable(loss):
         if framework == "numpy":
             raise ValueError("framework='numpy' needs a loss name: lossedu supplies its gradient")

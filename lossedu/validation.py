@@ -9,7 +9,7 @@ names the argument and the problem.
   :func:`check_finite` (which names :func:`first_bad_entry`), and :func:`prepare_pair`, which
   does all three for ``(y_true, y_pred)`` and computes the residual.
 - Arguments: :func:`check_reduction` (one of :data:`REDUCTIONS`), :func:`check_real_number`,
-  :func:`check_positive`, :func:`check_count`.
+  :func:`check_positive`, :func:`check_count`, :func:`check_choice`.
 - Results: :func:`check_result_finite` raises :class:`Overflow` when arithmetic overflowed.
 
 >>> as_real_array([1, 2, 3], "y_pred").dtype
@@ -111,9 +111,7 @@ def check_reduction(reduction) -> str:
     if not isinstance(reduction, str):
         raise TypeError(f"reduction must be a string, one of {REDUCTIONS}, "
                         f"got {reduction!r} ({type(reduction).__name__})")
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"unknown reduction {reduction!r}; use one of {REDUCTIONS}")
-    return reduction
+    return check_choice(reduction, "reduction", REDUCTIONS)
 
 
 def check_real_number(value, name: str, *, low: float = -np.inf, high: float = np.inf) -> float:
@@ -179,12 +177,26 @@ def check_positive(value, name: str) -> float:
     return number
 
 
-def check_count(value, name: str) -> int:
-    """Return ``value`` as an int if it is a positive integer (not a bool); raise ValueError.
+def check_count(value, name: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int if it is an integer (not a bool) of at least ``minimum``;
+    raise ValueError.
 
     >>> check_count(3, "steps")
     3
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
+            or value < minimum):
+        wanted = "a positive integer" if minimum == 1 else f"an integer of at least {minimum}"
+        raise ValueError(f"{name} must be {wanted}, got {value!r}")
     return int(value)
+
+
+def check_choice(value, name: str, choices) -> object:
+    """Return ``value`` if it is one of ``choices``; raise ValueError listing them.
+
+    >>> check_choice("jax", "framework", ("torch", "jax"))
+    'jax'
+    """
+    if value not in tuple(choices):
+        raise ValueError(f"unknown {name} {value!r}; use one of {tuple(choices)}")
+    return value

@@ -27,6 +27,7 @@ import numpy as np
 from ..frameworks import framework_versions, gradient, import_tensorflow
 from ..messages import exception_line
 from ..numdiff import numerical_grad
+from ..validation import check_choice
 from .entries import DTYPE, ENTRIES, ENTRY_BY_ID, TOLERANCE, Entry
 
 FRAMEWORKS = ("torch", "tensorflow", "jax", "numpy-central")
@@ -128,8 +129,7 @@ def probe(entry: Entry, framework: str) -> Result:
     """
     if not isinstance(entry, Entry):
         raise TypeError(f"entry must be an atlas Entry, got {type(entry).__name__}")
-    if framework not in FRAMEWORKS:
-        raise ValueError(f"unknown framework {framework!r}; use one of {FRAMEWORKS}")
+    check_choice(framework, "framework", FRAMEWORKS)
     module = MODULE_OF[framework]
     point = list(entry.point)
     if framework_versions([module])[module] is None:
