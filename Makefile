@@ -76,7 +76,7 @@ unit: $(SETUP) $(BWRAP)
 
 # The property tests (those using hypothesis) with the "explore" profile of tests/conftest.py:
 # ten times the examples, new ones on every run, so it finds what the fixed examples of
-# `make test` miss. Not part of `make test`; about 10 minutes on 2 cores. A failure is saved in
+# `make test` miss. Not part of `make test`; 4 to 7 minutes on 2 cores. A failure is saved in
 # .hypothesis/ and replayed first on the next run; pin it with @example on the test.
 explore: $(SETUP)
 	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q $(PARALLEL) -m hypothesis \
