@@ -52,8 +52,13 @@ def reduce_elementwise(elementwise: np.ndarray, reduction: str, dtype: np.dtype)
             result = elementwise.astype(dtype, copy=False)
         else:
             accumulate = np.promote_types(elementwise.dtype, np.float32)  # float16 sums overflow
-            total = (elementwise.mean(dtype=accumulate) if reduction == "mean"
-                     else elementwise.sum(dtype=accumulate))
+            if reduction == "sum":
+                total = elementwise.sum(dtype=accumulate)
+            else:
+                total = elementwise.mean(dtype=accumulate)
+                if not np.isfinite(total) and np.isfinite(elementwise).all():
+                    # the sum overflowed, the mean may not: divide by N first
+                    total = (elementwise.astype(accumulate) / elementwise.size).sum()
             result = dtype.type(total)
     check_result_finite(result, "loss")
     return result

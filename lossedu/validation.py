@@ -171,8 +171,11 @@ def check_positive(value, name: str) -> float:
     >>> check_positive(0.5, "delta")
     0.5
     """
-    number = check_real_number(value, name, low=0.0, high=np.inf)
-    if number == 0.0 or not np.isfinite(number):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a positive, finite real number, "
+                         f"got {value!r} ({type(value).__name__})")
+    number = float(value)
+    if not (number > 0.0 and np.isfinite(number)):  # also rejects NaN
         raise ValueError(f"{name} must be positive and finite, got {value!r}")
     return number
 

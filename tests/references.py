@@ -199,10 +199,10 @@ def expect_loss(name, y_true, y_pred, reduction, parameter=1.0) -> Expected:
     with mpmath.workprec(PRECISION):
         total = mpmath.fsum(elementwise)
         value = total / n if reduction == "mean" else total
-    # A mean whose sum or elements overflow the dtype they are computed in may be reported as
-    # an overflow although the mean itself fits.
-    either = _near_overflow(value, result, margin) or (reduction == "mean" and (
-        overflows(total, promoted) or any(overflows(e, promoted) for e in elementwise)))
+    # A mean of elements that overflow the dtype they are computed in (MSE's r**2) may be
+    # reported as an overflow although the mean itself fits; a mean of elements that fit may not.
+    either = _near_overflow(value, result, margin) or (reduction == "mean" and any(
+        overflows(e, promoted) for e in elementwise))
     if overflows(value, result):
         return Expected(result, shape, error=message, either=either)
     bound = _bound(value, promoted, result, k + n, amplification, n if reduction == "sum" else 1)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 import lossedu
 from references import assert_as_expected, expect_loss
@@ -32,6 +32,8 @@ def test_seed_001_worked_example():
 @pytest.mark.parametrize("name", ["mae", "mse"])
 @settings(max_examples=examples(150), deadline=None)
 @given(pair=pairs(), reduction=reductions)
+@example(pair=(np.zeros(2), np.full(2, 1e308)), reduction="mean")
+@example(pair=(np.float32([0.0, -1.0]), np.float32([3e38, 2e38])), reduction="mean")
 def test_values_match_exact_arithmetic_in_every_dtype_and_size(name, pair, reduction):
     """float16/32/64 and mixed pairs, ties, subnormal and huge residuals, 0-d to 2-d: the value
     is within a few roundings of the exact one (the residuals as fractions, summed exactly), in
@@ -43,6 +45,19 @@ def test_values_match_exact_arithmetic_in_every_dtype_and_size(name, pair, reduc
                              expect_loss(name, y_true, y_pred, reduction))
     if got is not None and reduction != "none":
         assert isinstance(got, np.floating)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss", [lossedu.mae, lossedu.huber, lossedu.smooth_l1, lossedu.log_cosh])
+def test_a_mean_that_fits_is_returned_although_the_sum_overflows(loss, dtype):
+    """A bug of lossedu 0.1.0, found by the property above (fails until fixed): it sums the
+    elementwise losses in the dtype before dividing by N, so the mean of three losses of 0.4
+    times the largest float is reported as "the loss overflows" although every element and the
+    mean itself fit."""
+    big = 0.4 * float(np.finfo(dtype).max)
+    y_true, y_pred = np.zeros(3, dtype), np.full(3, big, dtype)
+    one = loss(y_true[:1], y_pred[:1])  # the same loss, of one element: the mean of the three
+    assert loss(y_true, y_pred) == pytest.approx(one, rel=4 * float(np.finfo(dtype).eps))
 
 
 @pytest.mark.parametrize("loss, elementwise", [(lossedu.mae, np.abs), (lossedu.mse, np.square)])
