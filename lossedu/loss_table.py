@@ -34,8 +34,7 @@ import numpy as np
 from .validation import (check_choice, check_positive, check_real_number, check_reduction,
                          prepare_pair)
 
-
-_NOT_GIVEN = object()
+_NOT_GIVEN = object()  # check_call's subgradient when the caller (a loss function) passes none
 
 
 @dataclass(frozen=True)
