@@ -67,7 +67,7 @@ def gradient_function(loss) -> Callable:
 
 @lru_cache(maxsize=None)  # one function per table entry, so lossedu.mae_grad is lossedu.mae_grad
 def _make_gradient_function(definition: ElementwiseLoss) -> Callable:
-    has_kink = definition.kink_subgradients is not None
+    has_kink = definition.has_kink
 
     def function(y_true, y_pred, *, reduction="mean", **parameters):
         if "subgradient" in parameters or has_kink:  # check_call says if the loss has no kink

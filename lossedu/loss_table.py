@@ -113,15 +113,26 @@ class ElementwiseLoss:
         """
         parameters = self.check_parameters(parameters)
         reduction = check_reduction(reduction)
-        if subgradient is _NOT_GIVEN:
-            subgradient = None
-        else:
-            if self.kink_subgradients is None:
-                raise TypeError(f"{self.name} has no kink, so it takes no subgradient")
-            low, high = self.kink_subgradients
-            subgradient = check_real_number(subgradient, "subgradient", low=low, high=high)
+        subgradient = None if subgradient is _NOT_GIVEN else self.check_subgradient(subgradient)
         y_true, y_pred, residual = prepare_pair(y_true, y_pred)
         return LossCall(y_true, y_pred, residual, reduction, parameters, subgradient)
+
+    @property
+    def has_kink(self) -> bool:
+        """Whether the loss has a kink at r = 0 (and its gradient takes a ``subgradient``)."""
+        return self.kink_subgradients is not None
+
+    def check_subgradient(self, subgradient) -> float:
+        """``subgradient`` as a float if it lies in :attr:`kink_subgradients`; a loss without a
+        kink takes none (TypeError).
+
+        >>> loss_definition("mae").check_subgradient(-1)
+        -1.0
+        """
+        if not self.has_kink:
+            raise TypeError(f"{self.name} has no kink, so it takes no subgradient")
+        low, high = self.kink_subgradients
+        return check_real_number(subgradient, "subgradient", low=low, high=high)
 
     def formula_text(self, xp: str = "", r: str = "r") -> str:
         """:attr:`formula` with ``xp`` before each function and ``r`` for the residual.
@@ -156,7 +167,7 @@ def register_loss(definition: ElementwiseLoss) -> ElementwiseLoss:
     except (KeyError, IndexError, ValueError) as error:
         raise ValueError(f"{name}: formula {definition.formula!r} does not format with the "
                          f"fields xp, r and its parameters ({error!r})") from None
-    if definition.kink_subgradients is not None:
+    if definition.has_kink:
         low, high = definition.kink_subgradients
         if not low <= 0.0 <= high:
             raise ValueError(f"{name}: kink_subgradients must contain 0 (the derivative lossedu "

@@ -32,8 +32,7 @@ from .gradients import gradient_function
 from .loss_table import loss_definition
 from .losses import loss_function
 from .validation import (Overflow, as_real_array, check_choice, check_count, check_finite,
-                         check_positive,
-                         check_real_number, check_same_shape)
+                         check_positive, check_real_number, check_same_shape)
 
 TRAINERS = ("numpy", "torch", "tensorflow", "jax")
 
@@ -59,8 +58,8 @@ class History:
 
 def _numpy_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     loss_fn, grad_fn = reference_functions(loss)
-    has_kink = loss_definition(loss).kink_subgradients is not None
-    options = dict(parameters, **({"subgradient": subgradient} if has_kink else {}))
+    kink = {"subgradient": subgradient} if loss_definition(loss).has_kink else {}
+    options = dict(parameters, **kink)
     for _ in range(steps):
         with np.errstate(over="ignore", invalid="ignore"):
             y_pred = w * x + b
@@ -168,12 +167,12 @@ def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0
         raise ValueError(f"weight and bias must be finite float32 numbers, got {weight}, {bias}")
     learning_rate = check_positive(learning_rate, "learning_rate")
     steps = check_count(steps, "steps")
-    subgradient = check_real_number(subgradient, "subgradient", low=-1.0, high=1.0)
+    subgradient = check_real_number(subgradient, "subgradient")
     if framework != "numpy" and subgradient != 0.0:
         raise ValueError("subgradient can only be chosen for framework='numpy'; "
                          "PyTorch, TensorFlow and JAX use their own convention")
-    if subgradient != 0.0 and loss_definition(loss).kink_subgradients is None:
-        raise ValueError(f"{loss} has no kink, so it takes no subgradient")
+    if subgradient != 0.0:  # from the loss's own interval of subgradients
+        subgradient = loss_definition(loss).check_subgradient(subgradient)
 
     if framework == "numpy":
         run = _numpy_steps(loss, parameters, x, y, weight, bias, learning_rate, steps, subgradient)

@@ -114,9 +114,13 @@ def check_reduction(reduction) -> str:
     return check_choice(reduction, "reduction", REDUCTIONS)
 
 
+def _is_real_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def check_real_number(value, name: str, *, low: float = -np.inf, high: float = np.inf) -> float:
     """Return ``value`` as a float if it is a real number in ``[low, high]``; raise ValueError."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not _is_real_number(value):
         raise ValueError(f"{name} must be a real number in [{low:g}, {high:g}], "
                          f"got {value!r} ({type(value).__name__})")
     number = float(value)
@@ -171,7 +175,7 @@ def check_positive(value, name: str) -> float:
     >>> check_positive(0.5, "delta")
     0.5
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not _is_real_number(value):
         raise ValueError(f"{name} must be a positive, finite real number, "
                          f"got {value!r} ({type(value).__name__})")
     number = float(value)

@@ -133,6 +133,16 @@ def test_a_loss_with_a_kink_takes_a_subgradient_from_its_interval(asymmetric):
     assert "subgradient=0.0" in str(inspect.signature(grad))
 
 
+def test_fit_line_takes_a_subgradient_from_the_losss_own_interval(asymmetric):
+    from lossedu.training import fit_line
+
+    x, y = np.arange(3.0), np.arange(3.0)  # the start (0, 0) ties at x = 0
+    at_two = fit_line("numpy", "asymmetric_abs", x, y, steps=1, learning_rate=0.1, subgradient=2.0)
+    assert at_two.bias[-1] == np.float32(-0.1 * (2.0 - 1 - 1) / 3)
+    with pytest.raises(ValueError, match=re.escape("subgradient must lie in [-1, 2], got 2.5")):
+        fit_line("numpy", "asymmetric_abs", x, y, subgradient=2.5)
+
+
 @pytest.mark.needs_frameworks
 def test_the_atlas_classifies_a_registered_kink(asymmetric):
     entry = atlas.loss_entry(id="asymmetric_tie", what="at a tie", loss="asymmetric_abs",

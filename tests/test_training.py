@@ -225,7 +225,7 @@ def test_a_shape_mismatch_is_reported_as_one_not_as_divergence(framework):
 
 def test_a_diverging_numpy_fit_is_told_apart_from_an_overflowing_argument():
     # the numpy loop catches only lossedu's Overflow, so a wrong subgradient is reported as such
-    with pytest.raises(ValueError, match="mse has no kink, so it takes no subgradient"):
+    with pytest.raises(TypeError, match="mse has no kink, so it takes no subgradient"):
         fit_line("numpy", "mse", X, Y, subgradient=0.5)
     with pytest.raises(lossedu.validation.Overflow):
         lossedu.mse_grad(np.float16([0.0]), np.float16([40000.0]))
