@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from .loss_table import LOSSES, ElementwiseLoss, loss_definition
-from .validation import check_choice
+from .validation import as_real_array, check_choice
 
 FRAMEWORKS = ("torch", "tensorflow", "jax")
 
@@ -284,6 +284,12 @@ def _jax_loss_and_grad(loss, y_true, y_pred, reduction, parameters):
         return np.asarray(value), np.asarray(grad)
 
 
+def _check_framework_dtype(array: np.ndarray) -> np.ndarray:
+    if array.dtype not in (np.float16, np.float32, np.float64):
+        raise ValueError(f"the frameworks support float16, float32 and float64, not {array.dtype}")
+    return array
+
+
 def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reduction: str = "mean",
                           **parameters):
     """Loss value and gradient w.r.t. ``y_pred`` as the framework computes them, as NumPy arrays.
@@ -312,8 +318,7 @@ def builtin_loss_and_grad(framework: str, loss: str, y_true, y_pred, *, reductio
     if y_true.dtype != y_pred.dtype:
         raise ValueError(f"y_true is {y_true.dtype} but y_pred is {y_pred.dtype}; the frameworks "
                          f"need one dtype, so convert one of them explicitly")
-    if y_pred.dtype not in (np.float16, np.float32, np.float64):
-        raise ValueError(f"the frameworks support float16, float32 and float64, not {y_pred.dtype}")
+    _check_framework_dtype(y_pred)
     compute = {"torch": _torch_loss_and_grad, "tensorflow": _tensorflow_loss_and_grad,
                "jax": _jax_loss_and_grad}[framework]
     return compute(loss, y_true, y_pred, call.reduction, call.parameters)
@@ -341,16 +346,11 @@ def value_and_gradient(framework: str, f, x, *, upstream=None):
     >>> value_and_gradient("jax", lambda v: v ** 2, 3.0, upstream=0.5)[1]
     array(3.)
     """
-    from .validation import as_real_array
-
     check_choice(framework, "framework", FRAMEWORKS)
     if not callable(f):
         raise TypeError(f"f must be a function of one tensor, written with {framework}'s "
                         f"operations, got {f!r}")
-    x = as_real_array(x, "x")
-    if x.dtype not in (np.float16, np.float32, np.float64):
-        raise ValueError(f"the frameworks differentiate float16, float32 and float64, "
-                         f"not {x.dtype}")
+    x = _check_framework_dtype(as_real_array(x, "x"))
     if upstream is not None:
         upstream = as_real_array(upstream, "upstream")
     compute = {"torch": _torch_value_and_gradient, "tensorflow": _tensorflow_value_and_gradient,
