@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import lossedu
@@ -63,7 +63,7 @@ def assert_agrees(framework, name, y_true, y_pred, reduction="mean"):
 @pytest.mark.parametrize("name", LOSSES)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40))
 @given(data=st.data())
 def test_agrees_with_torch_functional_and_autograd(name, reduction, dtype, data):
     y_true, y_pred = data.draw(pairs_with_ties(dtype))
@@ -72,7 +72,7 @@ def test_agrees_with_torch_functional_and_autograd(name, reduction, dtype, data)
 
 @pytest.mark.parametrize("name", LOSSES)
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-@settings(max_examples=examples(27), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(27))
 @given(data=st.data())
 def test_agrees_with_keras_losses_under_gradient_tape(name, dtype, data):
     y_true, y_pred = data.draw(pairs_with_ties(dtype, subnormal_residuals=False))

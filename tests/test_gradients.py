@@ -40,7 +40,7 @@ subgradients = st.one_of(st.sampled_from([0.0, 1.0, -1.0, 0.5]), st.floats(-1.0,
 
 
 @pytest.mark.parametrize("name", GRADIENTS)
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(150))
 @given(pair=pairs(), reduction=reductions, subgradient=subgradients)
 def test_gradients_match_exact_arithmetic_at_ties_and_near_misses(name, pair, reduction,
                                                                    subgradient):

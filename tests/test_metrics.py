@@ -119,7 +119,6 @@ def test_soft_metrics_equal_the_hard_ones_on_hard_inputs(name, data):
 
 @pytest.mark.needs_frameworks
 @pytest.mark.parametrize("name", SOFT)
-@settings(deadline=None)  # the first example imports torch
 @given(data=st.data())
 def test_soft_gradients_match_torch_autograd(name, data):
     import torch

@@ -7,7 +7,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -26,7 +26,7 @@ TOLERANCE = {np.float16: dict(rtol=4e-3, atol=1e-5), np.float32: dict(rtol=1e-5,
 
 
 @pytest.mark.parametrize("name", SMOOTH)
-@settings(max_examples=examples(100), deadline=None)
+@settings(max_examples=examples(100))
 @given(pair=pairs(), reduction=reductions, parameter=parameters)
 @example(pair=(np.zeros(1), np.array([1e308])), reduction="none", parameter=0.5)
 @example(pair=(np.float16([0.0]), np.float16([40000.0])), reduction="sum", parameter=0.25)
@@ -45,7 +45,7 @@ def test_values_match_high_precision_references_from_subnormal_to_overflow(name,
 
 
 @pytest.mark.parametrize("name", SMOOTH)
-@settings(max_examples=examples(100), deadline=None)
+@settings(max_examples=examples(100))
 @given(pair=pairs(), reduction=reductions, parameter=parameters)
 @example(pair=(np.zeros(1), np.array([1e308])), reduction="none", parameter=0.5)
 @example(pair=(np.float32([0.0]), np.float32([3e38])), reduction="mean", parameter=0.125)
@@ -62,7 +62,7 @@ def test_gradients_match_high_precision_references_from_subnormal_to_overflow(
                        expect_grad(name, y_true, y_pred, reduction, parameter))
 
 
-@settings(max_examples=examples(100), deadline=None)
+@settings(max_examples=examples(100))
 @given(dtype=st.sampled_from(FLOAT_DTYPES), data=st.data())
 def test_at_the_threshold_huber_is_quadratic_and_smooth_l1_linear_to_the_last_bit(dtype, data):
     """At |r| = delta, Huber is r**2 / 2 (rounded once: the same number as delta * (|r| -
@@ -239,7 +239,7 @@ CASES = [("torch", "huber"), ("torch", "smooth_l1"), ("tensorflow", "huber"),
 @pytest.mark.parametrize("framework, name", CASES)
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 @pytest.mark.parametrize("parameter", [1.0, 0.5])
-@settings(max_examples=examples(14), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(14))
 @given(data=st.data())
 def test_agrees_with_the_framework_builtins(framework, name, dtype, parameter, data):
     loss, grad, keyword = SMOOTH[name]
