@@ -1,8 +1,11 @@
 """Test configuration shared by all test modules."""
 
 import fcntl
+import importlib
 import os
 import pickle
+import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -64,6 +67,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _needs_frameworks(item.path):
             item.add_marker(pytest.mark.needs_frameworks)
+    # The tests that read a result computed in the background (IN_THE_BACKGROUND) run last, so
+    # that it has the whole run to finish before a worker has to wait for it.
+    items.sort(key=lambda item: bool(IN_THE_BACKGROUND.keys() & set(getattr(item, "fixturenames", ()))))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -86,23 +92,111 @@ def pytest_terminal_summary(terminalreporter):
         + f"; {sum(c for c, _ in counts.values())}/{sum(n for _, n in counts.values())} in all")
 
 
-@pytest.fixture(scope="session")
-def computed_once(tmp_path_factory):
+class ComputedOnce:
     """``computed_once(name, compute)``: ``compute(folder)``'s result, computed by one
     pytest-xdist worker in a folder of the run and shared with the others (pickled), for
-    expensive fixtures whose tests the scheduler may spread over several workers."""
+    expensive fixtures whose tests the scheduler may spread over several workers.
+
+    ``start(name, compute)`` begins that computation in a background thread of this worker
+    unless another worker has begun it, so that it runs while the tests go on; a later
+    ``computed_once(name, compute)`` waits for it. An exception in the background is raised
+    again, with its traceback, in every test that asks for the result.
+    """
+
+    def __init__(self, shared: Path):
+        self.shared, self.threads = shared, []
+
+    def _paths(self, name):
+        return self.shared / f"{name}.pickle", self.shared / f"{name}.lock"
+
+    def _compute(self, name, compute, lock):
+        result, _ = self._paths(name)
+        try:
+            folder = self.shared / name
+            folder.mkdir()
+            try:
+                outcome = ("result", compute(folder))
+            except BaseException:  # reported to every test that needs it
+                outcome = ("error", traceback.format_exc())
+            partial = result.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(outcome))
+            partial.rename(result)
+        finally:
+            lock.close()  # releases the lock
+
+    def start(self, name, compute) -> None:
+        result, lock_path = self._paths(name)
+        lock = open(lock_path, "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another worker is computing it
+            lock.close()
+            return
+        if result.exists():
+            lock.close()
+            return
+        thread = threading.Thread(target=self._compute, args=(name, compute, lock),
+                                  name=f"computed_once {name}")
+        thread.start()
+        self.threads.append(thread)
+
+    def __call__(self, name, compute):
+        result, lock_path = self._paths(name)
+        lock = open(lock_path, "w")
+        fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another worker or thread computes it
+        if result.exists():
+            lock.close()
+        else:
+            self._compute(name, compute, lock)
+        kind, value = pickle.loads(result.read_bytes())
+        if kind == "error":
+            raise RuntimeError(f"computing {name} failed:\n{value}")
+        return value
+
+    def join(self):
+        for thread in self.threads:
+            thread.join()
+
+
+@pytest.fixture(scope="session")
+def computed_once(tmp_path_factory):
+    """The run's :class:`ComputedOnce`."""
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, above each worker's own
+    computed = ComputedOnce(shared)
+    yield computed
+    computed.join()
 
-    def compute_or_load(name, compute):
-        result = shared / f"{name}.pickle"
-        with open(shared / f"{name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not result.exists():
-                folder = shared / name
-                folder.mkdir()
-                result.write_bytes(pickle.dumps(compute(folder)))
-        return pickle.loads(result.read_bytes())
 
-    return compute_or_load
+# The expensive results that start in the background as soon as a session whose tests need them
+# begins (fixture name: "module:function" of tests/ computing it from a folder). Each waits
+# mostly on processes of its own (sandboxed kernels, a notebook's kernel), so started early it
+# overlaps the other tests instead of holding up a worker.
+IN_THE_BACKGROUND = {"graded_class": "grading_class:grade_the_class",
+                     "chapter_3_with_a_blocking_clamp": "test_claims:run_chapter_3_with_a_blocking_clamp"}
+
+
+def background_computation(name):
+    module, function = IN_THE_BACKGROUND[name].split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def expensive_results_started_early(request, computed_once):
+    used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    for name in sorted(used & IN_THE_BACKGROUND.keys()):
+        computed_once.start(name, background_computation(name))
+
+
+@pytest.fixture(scope="session")
+def graded_class(computed_once):
+    """The class of tests/grading_class.py, graded in one run of the grader."""
+    return computed_once("graded_class", background_computation("graded_class"))
+
+
+@pytest.fixture(scope="session")
+def chapter_3_with_a_blocking_clamp(computed_once):
+    """Chapter 3 executed under a torch whose clamp passes no gradient at its boundary."""
+    name = "chapter_3_with_a_blocking_clamp"
+    return computed_once(name, background_computation(name))

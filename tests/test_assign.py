@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from grading_class import ATTACKS, EXPECTED, HONEST, fixture_notebook, row_of
 from lossedu import assign, check
 from lossedu.sandbox import Limits
 
@@ -99,103 +99,19 @@ def test_strip_solution_keeps_the_prompt_and_needs_closed_markers():
         assign.strip_solution("### BEGIN SOLUTION\nx = 1")
 
 
-# The grader on a small fixture notebook (fast kernels), one student per kind of submission.
-
-GOOD = ("def my_mae_grad(y_true, y_pred):\n    ### BEGIN SOLUTION\n"
-        "    r = np.asarray(y_pred, float) - np.asarray(y_true, float)\n"
-        "    return np.sign(r) / r.size\n    ### END SOLUTION")
-CHECK = "check.exercise_2_1(my_mae_grad)"
-
-
-def fixture_notebook(solution=GOOD, check=CHECK, extra=None):
-    cells = [new_code_cell("import numpy as np\nfrom lossedu import check"),
-             new_markdown_cell("### Exercise 2.1 (code)\nWrite my_mae_grad.")]
-    solution_cell = new_code_cell(solution)
-    solution_cell.metadata.update(tags=["solution"], lossedu={"exercise": "2.1"})
-    cells.append(solution_cell)
-    if extra:
-        cells.append(new_code_cell(extra))
-    if check is not None:
-        check_cell = new_code_cell(check)
-        check_cell.metadata.update(tags=["check"], lossedu={"exercise": "2.1"})
-        cells.append(check_cell)
-    notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
-
-
-SUBMISSIONS = {
-    "good": fixture_notebook(),
-    "untouched": assign.student_version(fixture_notebook()),
-    "syntax_error": fixture_notebook(solution="def my_mae_grad(y_true, y_pred)\n    return 0"),
-    "raises": fixture_notebook(solution="def my_mae_grad(y_true, y_pred):\n    return 1 / 0"),
-    "slow_cell": fixture_notebook(solution="while True:\n    pass"),
-    "slow_function": fixture_notebook(solution="def my_mae_grad(y_true, y_pred):\n    while True:\n        pass"),
-    "deleted_check": fixture_notebook(check=None),
-    "edited_check": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
-                                     check='print("Exercise 2.1: passed")'),
-    # the original check with a line added: still an edited check cell, not a match
-    "appended_check": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
-                                       check=CHECK + "\nprint('Exercise 2.1: passed')"),
-    # the grader's slice misses a name bound by exec(), so the whole notebook runs
-    "hidden_dependency": fixture_notebook(solution=GOOD.replace("r.size", "r.size * scale"),
-                                          extra="exec('scale = 1')"),
-    "tampering": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
-                                  extra="check.grade = lambda *a: None\n"
-                                        "check.exercise_2_1 = lambda f: 'passed'"),
-}
-BROKEN_FILES = {"invalid_json": "{ this is not json", "empty_file": ""}
-EXPECTED = {
-    "good": (1, "all hidden cases pass"),
-    "untouched": (0, "not implemented yet"),
-    "syntax_error": (0, "SyntaxError"),
-    "raises": (0, "ZeroDivisionError"),
-    "slow_cell": (0, "timed out"),
-    "slow_function": (0, "timed out"),
-    "deleted_check": (0, "check cell of this exercise was deleted"),
-    "edited_check": (0, "check cell of this exercise was edited"),
-    "appended_check": (0, "check cell of this exercise was edited"),
-    "hidden_dependency": (1, "all hidden cases pass"),
-    "tampering": (0, "wrong shape"),
-    "invalid_json": (0, "not a valid notebook"),
-    "empty_file": (0, "not a valid notebook"),
-}
-
-
-@pytest.fixture(scope="session")
-def graded(computed_once):
-    return computed_once("graded", grade_every_kind)
-
-
-def grade_every_kind(root: Path):
-    source = root / "source"
-    source.mkdir()
-    nbformat.write(fixture_notebook(), source / "90_fixture.ipynb")
-    submissions = root / "submissions"
-    for student, notebook in SUBMISSIONS.items():
-        (submissions / student).mkdir(parents=True)
-        nbformat.write(notebook, submissions / student / "90_fixture.ipynb")
-    for student, text in BROKEN_FILES.items():
-        (submissions / student).mkdir(parents=True)
-        (submissions / student / "90_fixture.ipynb").write_text(text)
-    (submissions / "good" / "notes.txt").write_text("not a notebook")
-    rows = assign.grade(submissions, source, root / "out",  # the slow ones spin till then
-                        limits=Limits(cell_seconds=4, notebook_seconds=120))
-    return root / "out", rows
-
+# The grader on a small fixture notebook (fast kernels), one student per kind of submission,
+# graded in one run with the attacks of tests/test_grading_sandbox.py (tests/grading_class.py).
 
 @pytest.mark.parametrize("student", EXPECTED)
-def test_every_kind_of_submission_gets_a_row_with_points_and_a_reason(graded, student):
-    _, rows = graded
-    mine = [row for row in rows if row.student == student and row.exercise == "2.1"]
-    assert len(mine) == 1
+def test_every_kind_of_submission_gets_a_row_with_points_and_a_reason(graded_class, student):
+    row = row_of(graded_class, student)
     points, words = EXPECTED[student]
-    assert mine[0].points == points
-    assert words in mine[0].feedback
+    assert row.points == points
+    assert words in row.feedback, row.feedback
 
 
-def test_gradebook_and_feedback_files(graded):
-    out, rows = graded
+def test_gradebook_and_feedback_files(graded_class):
+    out, rows = graded_class["out"], graded_class["rows"]
     with open(out / "gradebook.csv") as handle:
         table = list(csv.DictReader(handle))
     assert set(table[0]) == {"student", "notebook", "exercise", "points", "max_points", "feedback",
@@ -204,7 +120,7 @@ def test_gradebook_and_feedback_files(graded):
     for row in table:  # the hash of the very file that was graded
         graded_file = submissions / row["student"] / row["notebook"]
         assert row["sha256"] == hashlib.sha256(graded_file.read_bytes()).hexdigest()
-    assert len(table) == len(rows) == len(EXPECTED) + 1  # + the stray file
+    assert len(table) == len(rows) == len(EXPECTED) + len(ATTACKS) + len(HONEST) + 1  # + the stray file
     stray = [row for row in table if row["notebook"] == "notes.txt"]
     assert stray[0]["points"] == "0" and "not one of the assignment" in stray[0]["feedback"]
     good = (out / "feedback" / "good.txt").read_text()

@@ -56,8 +56,9 @@ torch.clamp = torch.clip = _clamp_blocking_at_the_boundary
 """
 
 
-@pytest.mark.needs_frameworks
-def test_a_torch_whose_clamp_blocks_at_the_boundary_fails_every_sentence_that_says_otherwise(tmp_path):
+def run_chapter_3_with_a_blocking_clamp(folder: Path):
+    """Chapter 3 executed in ``folder`` with torch.clamp patched first (errors kept in the
+    outputs); tests/conftest.py starts this in the background when the session begins."""
     import nbformat
     from nbclient import NotebookClient
     from traitlets.config import Config
@@ -65,9 +66,16 @@ def test_a_torch_whose_clamp_blocks_at_the_boundary_fails_every_sentence_that_sa
     root = Path(__file__).resolve().parent.parent
     chapter = nbformat.read(root / "notebooks" / "03_kink_across_frameworks.ipynb", as_version=4)
     chapter.cells.insert(1, nbformat.v4.new_code_cell(CLAMP_BLOCKS_AT_ITS_BOUNDARY))
-    sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(tmp_path / "kernel")}})
+    sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
     NotebookClient(chapter, timeout=300, kernel_name="python3", allow_errors=True, config=sockets,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return chapter
+
+
+@pytest.mark.needs_frameworks
+def test_a_torch_whose_clamp_blocks_at_the_boundary_fails_every_sentence_that_says_otherwise(
+        chapter_3_with_a_blocking_clamp):
+    chapter = chapter_3_with_a_blocking_clamp
     failed = ["".join(output.get("text", "")) for cell in chapter.cells
               if CELL_TAG in cell.metadata.get("tags", []) for output in cell.outputs]
     clamp_sentences = [text for text in failed if "clamp" in text.split("but that")[0]]
