@@ -20,7 +20,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOK
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book pdf site test unit explore nbval browser notebooks assignments bench bench-grading \
+.PHONY: setup book pdf site test unit explore nbval browser notebooks assignments bench bench-grading bench-test \
 	clean publish fork \
 	test-colab test-binder test-lowest test-legs
 
@@ -121,6 +121,11 @@ assignments: $(SETUP)
 
 bench: $(SETUP)
 	$(BIN)/python benchmarks/bench.py
+
+# How long a warm `make test` takes, stage by stage (benchmarks/make_test_time.json, quoted in
+# the README): a few minutes, since it runs make test.
+bench-test: $(SETUP) book
+	$(BIN)/python benchmarks/make_test_time.py --record benchmarks/make_test_time.json
 
 # The grader's rate on a class (every notebook sandboxed): a few minutes.
 bench-grading: $(SETUP) $(BWRAP)

@@ -8,7 +8,7 @@ limits the slow and hostile notebooks run into) overlap the other tests instead 
 test worker.
 
 The limits hold an honest notebook on a machine ten times slower than these: here its slowest
-cell takes about 0.2 s (the limit is 10 s) and the whole notebook, sandbox and kernel included,
+cell takes about 0.2 s (the limit is 5 s) and the whole notebook, sandbox and kernel included,
 2 to 3 s while the other tests run (the limit is 40 s). The grader runs a hanging notebook twice
 (first the cells its exercises need, then all of them), so json_hangs takes twice 40 s.
 """
@@ -26,7 +26,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from lossedu import assign
 from lossedu.sandbox import Limits
 
-LIMITS = Limits(cell_seconds=10, notebook_seconds=40, memory_bytes=2**30, output_bytes=2**20)
+LIMITS = Limits(cell_seconds=5, notebook_seconds=40, memory_bytes=2**30, output_bytes=2**20)
 WORKERS = 3  # notebooks graded at once: most of the slow ones wait rather than compute
 
 GOOD = ("def my_mae_grad(y_true, y_pred):\n    ### BEGIN SOLUTION\n"
@@ -138,7 +138,7 @@ ATTACKS = {
                             "not the grader's"),
     "hangs_the_check": (["import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)"],
                         f"timed out after {LIMITS.cell_seconds} s"),
-    "floods_output": (["i = 0\nwhile True:\n    print(i)\n    i += 1"], "output limit exceeded"),
+    "floods_output": (["while True:\n    print('flood ' * 10**4)"], "output limit exceeded"),
 }
 ATTACK_SOLUTIONS = {"hangs_the_check": "import time\ndef my_mae_grad(y_true, y_pred):\n    time.sleep(10**6)"}
 HONEST = ("alice", "zoe")  # graded before and after the attacks

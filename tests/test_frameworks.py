@@ -177,17 +177,25 @@ def test_import_lossedu_imports_no_framework_and_no_matplotlib():
     assert result.stdout.strip() == "[]"
 
 
-def test_versions_are_reported_without_importing_tensorflow():
-    code = ("import sys, lossedu; v = lossedu.framework_versions();"
-            "print(sorted(v), all(v.values()), 'tensorflow' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "['jax', 'numpy', 'tensorflow', 'torch'] True False"
+# One fresh Python for what needs a process that has imported nothing yet: the versions are
+# read without importing TensorFlow, then TensorFlow is imported and used.
+FRESH_PROCESS = ("import sys, lossedu; v = lossedu.framework_versions();"
+                 "print(sorted(v), all(v.values()), 'tensorflow' in sys.modules);"
+                 "tf = lossedu.import_tensorflow(); tf.abs(tf.constant([0.0]))")
 
 
-def test_tensorflow_import_writes_nothing_to_stderr():
-    code = "import lossedu; tf = lossedu.import_tensorflow(); tf.abs(tf.constant([0.0]))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stderr == ""
+@pytest.fixture(scope="module")
+def fresh_process():
+    return subprocess.run([sys.executable, "-c", FRESH_PROCESS], capture_output=True, text=True,
+                          check=True)
+
+
+def test_versions_are_reported_without_importing_tensorflow(fresh_process):
+    assert fresh_process.stdout.strip() == "['jax', 'numpy', 'tensorflow', 'torch'] True False"
+
+
+def test_tensorflow_import_writes_nothing_to_stderr(fresh_process):
+    assert fresh_process.stderr == ""
 
 
 def test_jax_x64_switches_precision_both_ways():
