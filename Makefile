@@ -68,8 +68,14 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 	touch $@
 
 # Unit tests, every notebook under strict nbval, a strict book build, and every page of the book
-# in a real browser with the network cut off.
-test: unit nbval book browser
+# in a real browser with the network cut off: what `make unit`, `make nbval`, `make book` and
+# `make browser` do, with the three test runs in one pytest session, so that neither core idles
+# while the other finishes a stage. Each file runs on one worker (a notebook's cells share one
+# kernel); the notebooks start first, and the tests that wait for results computed in the
+# background run last (tests/conftest.py).
+ALL_TESTS := --doctest-modules $(NBVAL) lossedu tests $(NOTEBOOKS) --ignore=tests/pdf
+test: $(SETUP) $(BWRAP) $(CHROMIUM) $(AXE) book
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) $(if $(PARALLEL),--dist loadfile) $(ALL_TESTS)
 
 unit: $(SETUP) $(BWRAP)
 	$(BIN)/python -m pytest -q $(PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser --ignore=tests/pdf

@@ -3,9 +3,10 @@
 Warm means what a contributor has after the first run: the setup is done and the book was built
 once. One notebook is touched first, so the book rebuilds as it does after an edit. The script
 then runs `make test` as a contributor does, stamps every line it prints with the time, and
-splits the run into stages at make's own command lines (the unit tests, nbval, the book build,
-the browser checks). It also reads how long each pytest run said it took, and how much CPU time
-the whole run used (the machine has 2 cores: a run can use at most twice its wall clock).
+splits the run into stages at make's own command lines: the book build, and the one pytest
+session of the unit tests, nbval and the browser checks (or each of those, as make test ran them
+before). It also reads how long each pytest run said it took, and how much CPU time the
+processes make waited for used (the machine has 2 cores: at most twice the wall clock).
 
 Timings on a shared machine are noisy. The script reports and records
 (``--record benchmarks/make_test_time.json``, which the README quotes); it never fails on a
@@ -31,12 +32,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOUCHED = ROOT / "notebooks" / "01_mae_mse_from_scratch.ipynb"
-# make's command lines that begin a stage, in the order make test runs them
+# make's command lines that begin a stage (the first pattern a line matches names it)
 STAGES = {
+    "book": re.compile(r"jupyter-book build "),
+    "tests (unit, nbval, browser)": re.compile(r"-m pytest .*--doctest-modules.*--nbval"),
     "unit tests": re.compile(r"-m pytest .*--doctest-modules"),
     "nbval": re.compile(r"-m pytest .*--nbval "),
-    "book": re.compile(r"jupyter-book build "),
-    "browser": re.compile(r"-m pytest .*tests/browser"),
+    "browser": re.compile(r"-m pytest .*\stests/browser\s*$"),
 }
 PYTEST_SUMMARY = re.compile(r"^=*\s*(\d+) passed.* in ([\d.]+)s")
 
@@ -55,6 +57,7 @@ def one_run(make: str) -> dict:
         for stage, pattern in STAGES.items():
             if pattern.search(line) and not line.startswith(" "):
                 marks.append((stage, now))
+                break
         if match := PYTEST_SUMMARY.search(line):
             summaries.append({"tests": int(match[1]), "seconds": float(match[2])})
     process.wait()

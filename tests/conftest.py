@@ -67,9 +67,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _needs_frameworks(item.path):
             item.add_marker(pytest.mark.needs_frameworks)
-    # The tests that read a result computed in the background (IN_THE_BACKGROUND) run last, so
-    # that it has the whole run to finish before a worker has to wait for it.
-    items.sort(key=lambda item: bool(IN_THE_BACKGROUND.keys() & set(getattr(item, "fixturenames", ()))))
+    # In a session with the notebooks and the browser checks (make test), those start first:
+    # each is a long unit of work (pytest-xdist's loadfile keeps a notebook's cells in one
+    # kernel, a test file on one worker) that must not be left for the end. The tests that read
+    # a result computed in the background (IN_THE_BACKGROUND) run last, so that it has the whole
+    # run to finish before a worker has to wait for it.
+    def order(item):
+        if item.path.suffix == ".ipynb":
+            return 0
+        if item.path.parent.name == "browser":
+            return 1
+        return 3 if IN_THE_BACKGROUND.keys() & set(getattr(item, "fixturenames", ())) else 2
+
+    items.sort(key=order)
 
 
 def pytest_terminal_summary(terminalreporter):
