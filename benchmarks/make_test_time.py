@@ -43,6 +43,13 @@ STAGES = {
 PYTEST_SUMMARY = re.compile(r"^=*\s*(\d+) passed.* in ([\d.]+)s")
 
 
+def stage_of(line: str) -> str | None:
+    """The stage that a line make printed begins, or None."""
+    if line.startswith(" "):
+        return None
+    return next((stage for stage, pattern in STAGES.items() if pattern.search(line)), None)
+
+
 def one_run(make: str) -> dict:
     """Touch a notebook, run ``make test``, and return its wall clock, CPU time and stages."""
     TOUCHED.touch()
@@ -54,10 +61,8 @@ def one_run(make: str) -> dict:
     for line in process.stdout:
         now = time.monotonic() - started
         tail = (tail + [line])[-40:]
-        for stage, pattern in STAGES.items():
-            if pattern.search(line) and not line.startswith(" "):
-                marks.append((stage, now))
-                break
+        if stage := stage_of(line):
+            marks.append((stage, now))
         if match := PYTEST_SUMMARY.search(line):
             summaries.append({"tests": int(match[1]), "seconds": float(match[2])})
     process.wait()
