@@ -1,11 +1,11 @@
 """Test configuration shared by all test modules."""
 
 import fcntl
-import importlib
 import os
 import pickle
+import subprocess
+import sys
 import threading
-import traceback
 from pathlib import Path
 
 import pytest
@@ -102,15 +102,32 @@ def pytest_terminal_summary(terminalreporter):
         + f"; {sum(c for c, _ in counts.values())}/{sum(n for _, n in counts.values())} in all")
 
 
-class ComputedOnce:
-    """``computed_once(name, compute)``: ``compute(folder)``'s result, computed by one
-    pytest-xdist worker in a folder of the run and shared with the others (pickled), for
-    expensive fixtures whose tests the scheduler may spread over several workers.
+# Runs one computation of IN_THE_BACKGROUND in a Python of its own: module, function, folder,
+# result file. A process, not a thread: in Python 3.11 two threads parsing code at once (the
+# grader's cell slicer, pytest formatting a failure) can crash the parser.
+RUNNER = """
+import importlib, pickle, sys, traceback
+from pathlib import Path
+module, function, folder, result = sys.argv[1:]
+try:
+    outcome = ("result", getattr(importlib.import_module(module), function)(Path(folder)))
+except BaseException:
+    outcome = ("error", traceback.format_exc())
+Path(result + ".partial").write_bytes(pickle.dumps(outcome))
+Path(result + ".partial").rename(result)
+"""
 
-    ``start(name, compute)`` begins that computation in a background thread of this worker
-    unless another worker has begun it, so that it runs while the tests go on; a later
-    ``computed_once(name, compute)`` waits for it. An exception in the background is raised
-    again, with its traceback, in every test that asks for the result.
+
+class ComputedOnce:
+    """``computed_once(name)``: the result of ``IN_THE_BACKGROUND[name]`` (a function of a
+    folder), computed once per run by a process of its own and shared by the pytest-xdist
+    workers (pickled), for expensive fixtures whose tests the scheduler may spread over
+    several workers.
+
+    ``start(name)`` begins that computation without waiting for it, unless another worker has
+    begun it, so that it runs while the tests go on; a later ``computed_once(name)`` waits for
+    it. An exception in the computation is raised again, with its traceback, in every test that
+    asks for the result.
     """
 
     def __init__(self, shared: Path):
@@ -119,22 +136,24 @@ class ComputedOnce:
     def _paths(self, name):
         return self.shared / f"{name}.pickle", self.shared / f"{name}.lock"
 
-    def _compute(self, name, compute, lock):
+    def _compute(self, name, lock):
         result, _ = self._paths(name)
         try:
             folder = self.shared / name
             folder.mkdir()
-            try:
-                outcome = ("result", compute(folder))
-            except BaseException:  # reported to every test that needs it
-                outcome = ("error", traceback.format_exc())
-            partial = result.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(outcome))
-            partial.rename(result)
+            module, function = IN_THE_BACKGROUND[name].split(":")
+            tests = str(Path(__file__).resolve().parent)
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+                filter(None, [tests, os.environ.get("PYTHONPATH")]))}
+            run = subprocess.run([sys.executable, "-c", RUNNER, module, function, str(folder),
+                                  str(result)], env=env, capture_output=True, text=True)
+            if not result.exists():
+                result.write_bytes(pickle.dumps(("error", f"the process computing it exited "
+                                                          f"with {run.returncode}:\n{run.stderr[-3000:]}")))
         finally:
             lock.close()  # releases the lock
 
-    def start(self, name, compute) -> None:
+    def start(self, name) -> None:
         result, lock_path = self._paths(name)
         lock = open(lock_path, "w")
         try:
@@ -145,19 +164,19 @@ class ComputedOnce:
         if result.exists():
             lock.close()
             return
-        thread = threading.Thread(target=self._compute, args=(name, compute, lock),
+        thread = threading.Thread(target=self._compute, args=(name, lock),
                                   name=f"computed_once {name}")
         thread.start()
         self.threads.append(thread)
 
-    def __call__(self, name, compute):
+    def __call__(self, name):
         result, lock_path = self._paths(name)
         lock = open(lock_path, "w")
         fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another worker or thread computes it
         if result.exists():
             lock.close()
         else:
-            self._compute(name, compute, lock)
+            self._compute(name, lock)
         kind, value = pickle.loads(result.read_bytes())
         if kind == "error":
             raise RuntimeError(f"computing {name} failed:\n{value}")
@@ -187,26 +206,20 @@ IN_THE_BACKGROUND = {"graded_class": "grading_class:grade_the_class",
                      "chapter_3_with_a_blocking_clamp": "test_claims:run_chapter_3_with_a_blocking_clamp"}
 
 
-def background_computation(name):
-    module, function = IN_THE_BACKGROUND[name].split(":")
-    return getattr(importlib.import_module(module), function)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def expensive_results_started_early(request, computed_once):
     used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     for name in sorted(used & IN_THE_BACKGROUND.keys()):
-        computed_once.start(name, background_computation(name))
+        computed_once.start(name)
 
 
 @pytest.fixture(scope="session")
 def graded_class(computed_once):
     """The class of tests/grading_class.py, graded in one run of the grader."""
-    return computed_once("graded_class", background_computation("graded_class"))
+    return computed_once("graded_class")
 
 
 @pytest.fixture(scope="session")
 def chapter_3_with_a_blocking_clamp(computed_once):
     """Chapter 3 executed under a torch whose clamp passes no gradient at its boundary."""
-    name = "chapter_3_with_a_blocking_clamp"
-    return computed_once(name, background_computation(name))
+    return computed_once("chapter_3_with_a_blocking_clamp")
