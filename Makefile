@@ -14,6 +14,10 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # (tests/conftest.py, computed_once), and each notebook's cells stay together in one kernel
 # (loadfile).
 PARALLEL ?= -n auto
+# axe-core, the accessibility audit the browser tests run in every page, at the version pinned
+# in tests/browser/axe/package-lock.json, from the npm registry (defined before the rules that
+# need it: make expands a rule's prerequisites where it reads the rule)
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 # Executed notebooks: the chapters, and the atlas page of the book
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard book/*.ipynb)
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOKS)
@@ -99,9 +103,7 @@ $(BWRAP):
 	@command -v apt-get >/dev/null || { echo "install bubblewrap at $(BWRAP), or run make BWRAP=/path/to/bwrap"; exit 1; }
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap
 
-# axe-core, the accessibility audit the browser tests run in every page, at the version pinned
-# in tests/browser/axe/package-lock.json, from the npm registry
-AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+# axe-core, the accessibility audit the browser tests run in every page (its rule is below)
 $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
