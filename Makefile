@@ -103,7 +103,7 @@ $(BWRAP):
 	@command -v apt-get >/dev/null || { echo "install bubblewrap at $(BWRAP), or run make BWRAP=/path/to/bwrap"; exit 1; }
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap
 
-# axe-core, the accessibility audit the browser tests run in every page (its rule is below)
+# axe-core (AXE, named at the top), installed from its lock file
 $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
