@@ -138,7 +138,10 @@ ATTACKS = {
                             "not the grader's"),
     "hangs_the_check": (["import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)"],
                         f"timed out after {LIMITS.cell_seconds} s"),
-    "floods_output": (["while True:\n    print('flood ' * 10**4)"], "output limit exceeded"),
+    # flush=True waits for each line to be sent: unflushed, the kernel buffers the flood
+    # faster than it sends it and reaches the memory limit first.
+    "floods_output": (["while True:\n    print('flood ' * 1000, flush=True)"],
+                      "output limit exceeded"),
 }
 ATTACK_SOLUTIONS = {"hangs_the_check": "import time\ndef my_mae_grad(y_true, y_pred):\n    time.sleep(10**6)"}
 HONEST = ("alice", "zoe")  # graded before and after the attacks
