@@ -431,3 +431,33 @@ def test_the_counts_table_shows_the_same_numbers():
 def test_verdict_counts_need_results():
     with pytest.raises(ValueError, match="non-empty list of atlas results"):
         atlas.verdict_counts([])
+
+
+def test_an_answer_asked_in_the_frameworks_own_api_is_recorded_as_the_probe_records_it():
+    import torch
+
+    x = torch.tensor([0.0, 0.0], requires_grad=True)
+    torch.linalg.vector_norm(x).backward()
+    recorded = atlas.answer_result("norm_zero", "torch", x.grad)
+    assert atlas.same_answer(recorded, atlas.probe(atlas.ENTRY_BY_ID["norm_zero"], "torch"))
+    assert recorded.version == lossedu.framework_versions(["torch"])["torch"]
+    try:
+        (torch.tensor([0.5], requires_grad=True) > 0).float().sum().backward()
+    except RuntimeError as error:
+        raised = atlas.answer_result("step", "torch", error)
+    assert raised.kind == "raises" and raised.error.startswith("RuntimeError: ")
+    assert atlas.answer_result("round_half", "tensorflow", None).kind == "none"
+
+
+@pytest.mark.parametrize("entry_id, framework, answer, error, message", [
+    ("no_such_entry", "torch", [0.0], ValueError, "unknown atlas id 'no_such_entry'"),
+    ("abs", "numpy-central", [0.0], ValueError, "framework"),
+    ("abs", "jax", [1.0, 2.0], ValueError, "has shape (2,), but its point has shape (1,)"),
+    ("norm_zero", "jax", [[0.0, 0.0]], ValueError, "has shape (1, 2)"),
+    ("abs", "torch", "0", ValueError, "has shape ()"),
+    ("abs", "torch", {"grad": 0.0}, TypeError, "must be a gradient, None or an exception"),
+])
+def test_an_answer_that_cannot_be_an_entry_s_gradient_is_refused(entry_id, framework, answer,
+                                                                 error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        atlas.answer_result(entry_id, framework, answer)

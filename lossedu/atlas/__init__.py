@@ -12,7 +12,8 @@ step function, a loss at a tie, and so on. The atlas has four parts:
   ``"raises"`` or ``"missing"`` (not installed). Beside the frameworks, ``"numpy-central"`` is
   the central finite difference of the entry's NumPy version. Also :func:`run`,
   :func:`classify`, :func:`classifications`, :func:`verdict_counts`, :func:`one_sided_slopes`, :func:`same_answer`,
-  :func:`run_versions`, :func:`recorded_run` (:class:`RecordedRun`);
+  :func:`run_versions`, :func:`recorded_run` (:class:`RecordedRun`), and
+  :func:`answer_result`, which records an answer obtained by code outside the atlas;
 - :mod:`lossedu.atlas.tables`, the renderers: :func:`markdown_table`, :func:`table_rows`,
   :func:`calls_html`, :func:`classification_table`, :func:`comparison_table`,
   :func:`disagreeing`, :func:`describe`, :func:`format_grad`, :func:`versions_header`;
@@ -30,7 +31,8 @@ Everything is importable from ``lossedu.atlas`` itself.
 from .cli import main
 from .entries import (DTYPE, ENTRIES, ENTRY_BY_ID, TOLERANCE, Entry, interval, loss_entry,
                       simplex, unit_ball)
-from .probing import (FRAMEWORKS, KINDS, MODULE_OF, RecordedRun, Result, classifications,
+from .probing import (FRAMEWORKS, KINDS, MODULE_OF, RecordedRun, Result, answer_result,
+                      classifications,
                       classify, one_sided_slopes, probe, recorded_run, run, run_versions,
                       same_answer, verdict_counts)
 from .tables import (SLOPES_TITLE, TABLE_LEGEND, TITLES, calls_html, classification_table,
@@ -40,7 +42,8 @@ from .tables import (SLOPES_TITLE, TABLE_LEGEND, TITLES, calls_html, classificat
 __all__ = [
     "DTYPE", "ENTRIES", "ENTRY_BY_ID", "TOLERANCE", "Entry", "interval", "loss_entry", "simplex",
     "unit_ball",
-    "FRAMEWORKS", "KINDS", "MODULE_OF", "RecordedRun", "Result", "classifications", "classify",
+    "FRAMEWORKS", "KINDS", "MODULE_OF", "RecordedRun", "Result", "answer_result", "classifications",
+    "classify",
     "one_sided_slopes", "probe", "recorded_run", "run", "run_versions", "same_answer",
     "verdict_counts",
     "SLOPES_TITLE", "TABLE_LEGEND", "TITLES", "calls_html", "classification_table",

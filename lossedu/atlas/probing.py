@@ -153,6 +153,42 @@ def probe(entry: Entry, framework: str) -> Result:
     return Result(entry.id, framework, version, point, "value", grad=np.asarray(grad).tolist())
 
 
+def answer_result(entry_id: str, framework: str, answer) -> Result:
+    """The :class:`Result` of an answer obtained by code outside the atlas (a chapter asks the
+    frameworks itself, in their own API): a gradient of the entry's shape (any array, tensor or
+    list; NaN and infinity included), ``None`` (TensorFlow's tape found no gradient path) or the
+    exception the framework raised. The version is the installed one, as :func:`probe` names it.
+
+    >>> answer_result("abs", "torch", [0.0]).grad
+    [0.0]
+    >>> answer_result("step", "torch", RuntimeError("no grad_fn")).error
+    'RuntimeError: no grad_fn'
+    >>> answer_result("abs", "jax", [1.0, 2.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: the answer for 'abs' has shape (2,), but its point has shape (1,)
+    """
+    if entry_id not in ENTRY_BY_ID:
+        raise ValueError(f"unknown atlas id {entry_id!r}; known ids: {sorted(ENTRY_BY_ID)}")
+    check_choice(framework, "framework", ("torch", "tensorflow", "jax"))
+    module = MODULE_OF[framework]
+    version = framework_versions([module])[module]
+    point = list(ENTRY_BY_ID[entry_id].point)
+    if isinstance(answer, BaseException):
+        return Result(entry_id, framework, version, point, "raises", error=exception_line(answer))
+    if answer is None:
+        return Result(entry_id, framework, version, point, "none")
+    try:
+        grad = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"the answer for {entry_id!r} must be a gradient, None or an exception, "
+                        f"got {type(answer).__name__}") from error
+    if grad.shape != np.shape(point):
+        raise ValueError(f"the answer for {entry_id!r} has shape {grad.shape}, but its point has "
+                         f"shape {np.shape(point)}")
+    return Result(entry_id, framework, version, point, "value", grad=grad.tolist())
+
+
 def classify(entry: Entry, result: Result) -> str:
     """How a framework's answer relates to the subgradients of ``entry``'s operation.
 
