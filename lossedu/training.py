@@ -55,6 +55,22 @@ class History:
     bias: np.ndarray
     loss: np.ndarray
 
+    @classmethod
+    def of_steps(cls, record) -> "History":
+        """The History of a training loop written in a chapter: ``record`` holds
+        ``(weight, bias, loss)`` before each step, then ``(weight, bias)`` after the last.
+
+        >>> History.of_steps([(2.0, 1.0, 0.5), (1.9, 0.9, 0.25), (1.8, 0.8)]).weight
+        array([2. , 1.9, 1.8], dtype=float32)
+        """
+        record = list(record)
+        if not record or len(record[-1]) != 2 or any(len(step) != 3 for step in record[:-1]):
+            raise ValueError("record must hold (weight, bias, loss) before each step, then "
+                             "(weight, bias) after the last")
+        as_f32 = lambda values: np.asarray(values, dtype=np.float32)
+        return cls(weight=as_f32([r[0] for r in record]), bias=as_f32([r[1] for r in record]),
+                   loss=as_f32([r[2] for r in record[:-1]]))
+
 
 def _numpy_steps(loss, parameters, x, y, w, b, lr, steps, subgradient):
     loss_fn, grad_fn = reference_functions(loss)

@@ -275,3 +275,16 @@ def test_constant_path_refuses_bad_input(start, options, words):
 def test_constant_path_refuses_an_unknown_loss():
     with pytest.raises(ValueError, match="unknown loss"):
         constant_path("l3", Y_SEVEN, 0.0, learning_rate=0.1, steps=3)
+
+
+def test_a_history_is_made_from_the_steps_a_chapter_records():
+    history = lossedu.training.History.of_steps([(2.0, 1.0, 0.5), (1.5, 0.5)])
+    assert history.weight.tolist() == [2.0, 1.5] and history.loss.tolist() == [0.5]
+    assert history.bias.dtype == np.float32
+
+
+@pytest.mark.parametrize("record", [[], [(2.0, 1.0, 0.5)], [(2.0, 1.0), (1.5, 0.5)],
+                                    [(2.0, 1.0, 0.5), (1.5, 0.5, 0.1)]])
+def test_a_record_without_the_final_parameters_or_a_loss_per_step_is_refused(record):
+    with pytest.raises(ValueError, match="before each step"):
+        lossedu.training.History.of_steps(record)
