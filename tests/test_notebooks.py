@@ -234,3 +234,19 @@ def test_chapters_obtain_framework_gradients_in_the_frameworks_own_api(path):
     assert found == [], ("a visible cell asks lossedu for a framework's gradient; write the "
                          "framework's own call (backward, GradientTape, jax.grad, a Keras loss) "
                          f"in the cell instead: {found}")
+
+
+# A figure's alt text in the cell metadata is typed by hand and compared with nothing, so it may
+# not say what a framework returns (a release that changes the answer would leave it false
+# without a sound). It describes the drawing and points to the printed answers; text that
+# states an answer is printed by code (a table, an output, a slider's generated alt text).
+FRAMEWORK_NAMES = re.compile(r"PyTorch|TensorFlow|Keras|JAX|\btorch\b|\btf\.|\bjax\b|\bjnp\.")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_hand_typed_alt_texts_do_not_state_what_a_framework_returns(path):
+    naming = [alt for cell in code_cells(load(path))
+              if (alt := cell.metadata.get("mystnb", {}).get("image", {}).get("alt", ""))
+              and FRAMEWORK_NAMES.search(alt)]
+    assert naming == [], ("an alt text in the cell metadata names a framework; describe the "
+                          f"drawing and refer to the printed answers instead: {naming}")
