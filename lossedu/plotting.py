@@ -1,7 +1,9 @@
 """Figures the chapters share. Importing this module imports matplotlib (lossedu itself does not).
 
 Every function returns the matplotlib Figure it drew, with labelled axes and a title, so a
-notebook cell can show it as it is or adjust it.
+notebook cell can show it as it is or adjust it. In the book, read in a window 1280 px wide,
+their text is at least 11 px in size, inline or behind a slider (PAGE_COLUMN_PX below says
+how that was measured), and no two texts overlap.
 
 The figures:
 
@@ -32,10 +34,101 @@ The figures:
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+# How large a figure's text is on the page. Measured in the built book (Jupyter Book 1,
+# sphinx-book-theme 1.3) in headless Chromium with a window 1280 px wide: a cell's output is
+# 688 CSS px wide; a picture wider than that is scaled down to fit, a narrower one shows at its
+# natural size. Figures reach the page as PNGs at 100 dpi (matplotlib's figure.dpi, which the
+# notebooks keep; the inline backend saves with bbox_inches="tight") or, behind a slider, at
+# 72 dpi (lossedu.sliders, the whole figure). Text of s points thus shows at
+#     s * dpi / 72 * min(1, 688 / the picture's width in px)   CSS px,
+# which for a figure at most 688 / 72 = 9.55 in wide is at least s px either way (inline:
+# 100/72 * 688/955 = 1.0 px per point at that width, more when narrower). So every text here is
+# at least MIN_FONT_PT points and every figure at most MAX_FIGURE_WIDTH_IN wide (room for the
+# "tight" padding), and no text shows smaller than MIN_TEXT_PX; tests/test_plotting.py checks
+# every figure against these numbers.
+PAGE_COLUMN_PX = 688
+MIN_TEXT_PX = 11
+MIN_FONT_PT = 11
+MAX_FIGURE_WIDTH_IN = 9.4
+_TEXT_SIZES = {"font.size": MIN_FONT_PT, "axes.labelsize": MIN_FONT_PT,
+               "xtick.labelsize": MIN_FONT_PT, "ytick.labelsize": MIN_FONT_PT,
+               "legend.fontsize": MIN_FONT_PT, "legend.title_fontsize": MIN_FONT_PT,
+               "axes.titlesize": MIN_FONT_PT + 1, "figure.titlesize": MIN_FONT_PT + 2}
+
+
+def _legible(draw: Callable) -> Callable:
+    """``draw`` with every text at least :data:`MIN_FONT_PT` points: the default sizes raised
+    while it draws, and the tick labels of every axes (matplotlib makes some only when it
+    draws the figure, after ``draw`` returned) set to that size."""
+
+    @functools.wraps(draw)
+    def legible(*args, **kwargs):
+        with plt.rc_context(_TEXT_SIZES):
+            fig = draw(*args, **kwargs)
+        for ax in fig.axes:
+            ax.tick_params(labelsize=MIN_FONT_PT)
+        _fit_titles(fig)
+        return fig
+
+    return legible
+
+
+def _fit_titles(fig) -> None:
+    """Break the figure's title (a caller's, often long) into lines that fit the figure: its
+    suptitle, or the title of its only axes, which is centred on the axes and so sits right
+    of the figure's centre by about half the y label and tick labels. Panel titles are short
+    and left as they are."""
+    width = fig.get_figwidth() * 72  # points
+    titles = [(getattr(fig, "_suptitle", None), width - 14)]  # Figure.get_suptitle: 3.8 on
+    if len(fig.axes) == 1:
+        titles.append((fig.axes[0].title, width - 60))
+    for text, room in titles:
+        if text is not None and text.get_text():
+            text.set_text(_broken(text.get_text(), text.get_fontproperties(), room))
+
+
+def _broken(text: str, font, room: float) -> str:
+    """``text`` with its lines broken at spaces (not inside ``$...$``) so that none is wider
+    than ``room`` points in ``font``, into lines of about equal width."""
+    from matplotlib.textpath import TextPath
+
+    def width(words):
+        return TextPath((0, 0), words, prop=font).get_extents().width
+
+    space = width("x x") - width("xx")
+
+    def greedy(sizes, room):  # the number of words on each line
+        counts, used = [1], sizes[0]
+        for size in sizes[1:]:
+            if used + space + size <= room:
+                counts[-1], used = counts[-1] + 1, used + space + size
+            else:
+                counts, used = counts + [1], size
+        return counts
+
+    broken = []
+    for line in text.split("\n"):
+        words = re.findall(r"(?:\$[^$]*\$|[^ ])+", line)
+        if not words or width(line) <= room:
+            broken.append(line)
+            continue
+        sizes = [width(word) for word in words]
+        count = len(greedy(sizes, room))  # as few lines as fit, then as even as they go
+        total = sum(sizes) + space * (len(words) - 1)
+        counts = next(counts for share in np.linspace(total / count, room, 20)
+                      if len(counts := greedy(sizes, share)) <= count)
+        for number in counts:
+            broken.append(" ".join(words[:number]))
+            words = words[number:]
+    return "\n".join(broken)
+
 
 RESIDUAL_LABEL = r"residual $r = \hat y - y$"
 # (line style, marker) pairs, so that curves differ by more than their colour
@@ -50,6 +143,7 @@ def _pieces(x: np.ndarray, kinks) -> list[np.ndarray]:
     return [piece for piece in np.split(x, np.searchsorted(x, kinks)) if piece.size]
 
 
+@_legible
 def plot_loss_and_derivative(curves: Mapping[str, tuple[Callable, Callable]], residual=None, *,
                              kinks=(0.0,), title: str | None = None):
     """Plot each elementwise loss (left) and its derivative (right) against the residual.
@@ -88,13 +182,18 @@ def plot_loss_and_derivative(curves: Mapping[str, tuple[Callable, Callable]], re
     for ax in (loss_ax, grad_ax):
         ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
         ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
-        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
-                  frameon=False)  # below the axes: a legend inside would cover curves
+    # one legend for both panels (a loss and its derivative share a colour), below them: a
+    # legend inside would cover curves
+    handles, labels = grad_ax.get_legend_handles_labels()
+    columns = min(3, len(labels))
+    fig.legend(handles, labels, loc="outside lower center", ncol=columns, frameon=False)
+    fig.set_figheight(3.6 + 0.3 * -(-len(labels) // columns))  # the panels keep their height
     if title:
         fig.suptitle(title)
     return fig
 
 
+@_legible
 def plot_secants(f: Callable, x0: float, step: float, *, title: str | None = None):
     """Draw ``f`` near ``x0`` with the backward, forward and central secants of width ``step``:
     the three lines whose slopes finite differences report."""
@@ -116,10 +215,11 @@ def plot_secants(f: Callable, x0: float, step: float, *, title: str | None = Non
     ax.plot([x0 - step, x0, x0 + step], [left, here, right], "ko", markersize=4)
     ax.set(xlabel="x", ylabel="f(x)", title=title or f"Secants of width h = {step:g} at x = {x0:g}",
            ylim=(min(left, here, right) - step, max(left, here, right) + 1.5 * step))
-    ax.legend(fontsize="small", loc="upper center")
+    ax.legend(loc="upper center")
     return fig
 
 
+@_legible
 def plot_step_size_error(f: Callable, derivative: Callable, x0: float, *, steps=None,
                          methods=("forward", "central"), mark_defaults: bool = False,
                          title: str | None = None):
@@ -147,10 +247,11 @@ def plot_step_size_error(f: Callable, derivative: Callable, x0: float, *, steps=
                        label=f"{method} default h")
     ax.set(xlabel="step h", ylabel="absolute error of the derivative",
            title=title or f"Finite-difference error at x = {x0:g} (float64)")
-    ax.legend(fontsize="small")
+    ax.legend()
     return fig
 
 
+@_legible
 def plot_subgradients(f: Callable, x0: float, slopes, *, span: float = 1.5, title: str | None = None):
     """Draw ``f`` near ``x0`` with a line of each slope in ``slopes`` through ``(x0, f(x0))``.
 
@@ -167,10 +268,11 @@ def plot_subgradients(f: Callable, x0: float, slopes, *, span: float = 1.5, titl
     values = [f(v) for v in x]
     ax.set(xlabel="x", ylabel="f(x)", ylim=(min(values) - 0.6 * span, max(values) + 0.1 * span),
            title=title or f"Lines through the kink at x = {x0:g}")
-    ax.legend(fontsize="small", loc="upper center", ncol=2)
+    ax.legend(loc="upper center", ncol=2)
     return fig
 
 
+@_legible
 def plot_curves(curves: Mapping[str, np.ndarray], x=None, *, references: Mapping[str, float] = (),
                 xlabel: str = "step", ylabel: str = "value", title: str | None = None,
                 log: bool = False):
@@ -187,14 +289,15 @@ def plot_curves(curves: Mapping[str, np.ndarray], x=None, *, references: Mapping
     for label, value in dict(references).items():
         ax.axhline(value, linestyle=":", color="0.3", linewidth=1)
         ax.annotate(label, (1.0, value), xycoords=("axes fraction", "data"), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize="small")
+                    textcoords="offset points", va="center")
     if log:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "")
-    ax.legend(fontsize="small")
+    ax.legend()
     return fig
 
 
+@_legible
 def plot_fits(x, y, lines: Mapping[str, tuple[float, float]], *, title: str | None = None):
     """The data as points and each fitted line ``weight * x + bias`` in ``lines`` (label ->
     ``(weight, bias)``)."""
@@ -206,10 +309,11 @@ def plot_fits(x, y, lines: Mapping[str, tuple[float, float]], *, title: str | No
         ax.plot(grid, weight * grid + bias, linewidth=1.6,
                 label=f"{label}: y = {weight:.2f} x {'+' if bias >= 0 else '-'} {abs(bias):.2f}")
     ax.set(xlabel="x", ylabel="y", title=title or "Fitted lines")
-    fig.legend(fontsize="small", loc="outside lower center", ncol=2)  # below: covers no point
+    fig.legend(loc="outside lower center", ncol=2)  # below: covers no point
     return fig
 
 
+@_legible
 def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
                          paths: Mapping[str, Mapping[str, np.ndarray]] = (), title: str | None = None):
     """Each loss surface over the (weight, bias) plane: a 3-D surface above, and below it the
@@ -222,8 +326,9 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
     weights, biases = np.asarray(weights, dtype=float), np.asarray(biases, dtype=float)
     paths = dict(paths)
     count = len(surfaces)
-    fig = plt.figure(figsize=(4.6 * count, 8.2))
+    fig = plt.figure(figsize=(min(4.6 * count, MAX_FIGURE_WIDTH_IN), 8.2))
     W, B = np.meshgrid(weights, biases)
+    to_label = []
     for column, (name, Z) in enumerate(surfaces.items()):
         Z = np.asarray(Z, dtype=float)
         if Z.shape != W.shape:
@@ -232,9 +337,13 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
         ax3d = fig.add_subplot(2, count, column + 1, projection="3d")
         ax3d.plot_surface(W, B, Z, cmap="viridis", linewidth=0, antialiased=False,
                           rcount=30, ccount=30)
-        ax3d.set(xlabel="weight", ylabel="bias", title=name)
-        ax3d.set_zlabel("loss", labelpad=7)
-        ax3d.set_box_aspect(None, zoom=0.85)  # room for the z label inside the panel
+        for axis in (ax3d.xaxis, ax3d.yaxis, ax3d.zaxis):  # few ticks: room for each label
+            axis.set_major_locator(plt.MaxNLocator(4))
+        ax3d.set(title=name)
+        ax3d.set_xlabel("weight", labelpad=12)
+        ax3d.set_ylabel("bias", labelpad=12)
+        ax3d.set_zlabel("loss", labelpad=12)
+        ax3d.set_box_aspect(None, zoom=0.85)  # room for the axis labels inside the panel
         ax3d.view_init(elev=28, azim=-60)
         ax = fig.add_subplot(2, count, count + column + 1)
         # levels crowd towards the minimum, where the paths end and the shapes differ; the
@@ -242,24 +351,99 @@ def plot_loss_landscapes(weights, biases, surfaces: Mapping[str, np.ndarray], *,
         levels = Z.min() + (Z.max() - Z.min()) * np.linspace(0, 1, 13)[1:] ** 2
         contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", linewidths=0.9,
                               vmin=Z.min(), vmax=Z.min() + 1.4 * (Z.max() - Z.min()))
-        ax.clabel(contours, contours.levels[::2], fontsize=8, fmt="%.2g", colors="black")
+        drawn = []
         for number, (label, path) in enumerate(paths.get(name, {}).items()):
             path = np.asarray(path, dtype=float)  # colours from C1 on: C0 is close to viridis
             ax.plot(path[:, 0], path[:, 1], ".-", markersize=3, linewidth=1, label=label,
                     color=f"C{number % 9 + 1}")
             ax.plot(*path[-1], "x", color="black")
+            drawn.append(path)
         ax.set(xlabel="weight", ylabel="bias", title=f"{name}: contours")
         if paths.get(name):
-            ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13),
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13),
                       ncol=2, frameon=False)  # below the axes: covers no contour label
+        to_label.append((ax, contours, drawn))
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    for ax, contours, drawn in to_label:  # once the axes have their final size
+        _label_contours(ax, contours, contours.levels[::2], avoid=drawn)
     return fig
+
+
+def _label_contours(ax, contours, levels, *, avoid=(), fmt: str = "%.2g"):
+    """Label each contour of ``levels`` once, where its label has room: on a straight stretch
+    of the contour, inside the axes, clear of the polylines in ``avoid`` (descent paths, in
+    data coordinates), of the other contours and of the labels placed before it. A level
+    with no such place (near the minimum the contours are short and close together, and
+    the paths end there) stays unlabelled rather than labelled on top of something.
+
+    The labels' extents are estimated from the font size, generously, in display pixels,
+    as they are drawn; call this when the axes have their final size."""
+    ax.get_xlim(), ax.get_ylim()  # the view limits, before anything is converted to pixels
+    to_px = ax.transData.transform
+    px = ax.figure.dpi / 72 * MIN_FONT_PT  # the font size in pixels
+    gap = 0.25 * px  # the least room left around a label
+    frame = ax.get_window_extent()
+    obstacles = [_densely(to_px(np.asarray(line, dtype=float)), 0.2 * px) for line in avoid]
+    obstacles = np.vstack(obstacles) if obstacles else np.empty((0, 2))
+    lines = {i: [_densely(to_px(s), 0.2 * px) for s in segments if len(s) > 1]
+             for i, segments in enumerate(contours.allsegs)}
+    placed, where, labelled = [], [], []  # each label's (centre, half extents) in pixels
+    for level in levels:
+        index = int(np.argmin(np.abs(np.asarray(contours.levels) - level)))
+        half_w = 0.5 * 0.68 * px * len(fmt % level)  # digits are 0.64 em wide in DejaVu Sans
+        half_h = 0.5 * 1.3 * px
+        others = [p for i, segments in lines.items() if i != index for p in segments]
+        others = np.vstack(others) if others else np.empty((0, 2))
+        best, best_room = None, 0.0
+        for points in lines[index]:
+            arc = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
+            if arc[-1] < 5 * half_w:
+                continue  # too short to carry a label and still be seen
+            for k in range(0, len(points), 3):
+                ahead = np.searchsorted(arc, arc[k] + half_w)
+                behind = np.searchsorted(arc, arc[k] - half_w) - 1
+                if behind < 0 or ahead >= len(points):
+                    continue
+                chord = points[ahead] - points[behind]
+                if np.hypot(*chord) < 0.9 * (arc[ahead] - arc[behind]):
+                    continue  # bent: the label would cut across its contour
+                cos, sin = np.abs(chord) / np.hypot(*chord)
+                extent = np.array([cos * half_w + sin * half_h, sin * half_w + cos * half_h])
+                centre = points[k]
+                room = min(centre[0] - extent[0] - frame.x0, frame.x1 - centre[0] - extent[0],
+                           centre[1] - extent[1] - frame.y0, frame.y1 - centre[1] - extent[1])
+                if obstacles.size:
+                    room = min(room, np.min(np.max(np.abs(obstacles - centre) - extent, axis=1)))
+                if others.size:
+                    room = min(room, np.min(np.hypot(*(others - centre).T)) - half_h)
+                for other, other_extent in placed:
+                    room = min(room, np.max(np.abs(other - centre) - extent - other_extent))
+                if room > max(best_room, gap):
+                    best, best_room = (centre, extent), room
+        if best is not None:
+            placed.append(best)
+            where.append(ax.transData.inverted().transform(best[0]))
+            labelled.append(contours.levels[index])
+    if labelled:
+        ax.clabel(contours, labelled, manual=where, inline=True, fontsize=MIN_FONT_PT,
+                  fmt=fmt, colors="black")
+    return labelled
+
+
+def _densely(points: np.ndarray, step: float) -> np.ndarray:
+    """The polyline through ``points`` with a point at least every ``step`` along it."""
+    if len(points) < 2:
+        return points
+    pieces = [np.linspace(a, b, max(1, int(np.ceil(np.hypot(*(b - a)) / step))), endpoint=False)
+              for a, b in zip(points[:-1], points[1:])]
+    return np.vstack(pieces + [points[-1:]])
 
 
 # Figures first drawn in chapter 1
 
+@_legible
 def plot_broadcast_trap(y_true, y_pred, *, title: str | None = None):
     """The ``(N,)`` against ``(N, 1)`` broadcasting trap as a picture. Left: the N x N matrix of
     ``|y_pred[i] - y_true[j]|`` that NumPy builds from a column of predictions and a flat vector
@@ -287,7 +471,7 @@ def plot_broadcast_trap(y_true, y_pred, *, title: str | None = None):
     for ax, values in ((trap_ax, matrix), (meant_ax, meant)):
         ax.imshow(values, cmap="Blues", norm=norm, aspect="equal")
         for (i, j), value in np.ndenumerate(values):
-            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=9,
+            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=MIN_FONT_PT,
                     color="white" if norm(value) > 0.6 else "black")
         ax.set_yticks(range(n), [f"{v:.3g}" for v in y_pred[:, 0]])
         ax.set_ylabel(r"prediction $\hat y_i$")
@@ -305,6 +489,7 @@ def plot_broadcast_trap(y_true, y_pred, *, title: str | None = None):
     return fig
 
 
+@_legible
 def plot_curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], x=None, *,
                       xlabel: str = "step", ylabel: str = "value", log: bool = False,
                       title: str | None = None):
@@ -324,7 +509,8 @@ def plot_curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], x=None, *,
         raise ValueError(f"every panel needs the same, non-empty list of curve labels; got {labels}")
     if len(labels[0]) > len(LINE_STYLES):
         raise ValueError(f"at most {len(LINE_STYLES)} curves per panel")
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.9),
+    fig, axes = plt.subplots(1, len(panels),
+                             figsize=(min(4.5 * len(panels), MAX_FIGURE_WIDTH_IN), 3.9),
                              layout="constrained", sharey=True, squeeze=False)
     for ax, (panel, curves) in zip(axes[0], panels.items()):
         for number, ((label, values), (line, marker)) in enumerate(zip(curves.items(),
@@ -346,7 +532,7 @@ def plot_curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], x=None, *,
         ax.grid(True, color="0.9", linewidth=0.6)
     axes[0, 0].set_ylabel(ylabel)
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center",
-               ncol=len(labels[0]), fontsize="small")
+               ncol=len(labels[0]))
     if title:
         fig.suptitle(title)
     return fig
@@ -355,6 +541,7 @@ def plot_curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], x=None, *,
 # Figures first drawn in chapter 2
 
 
+@_legible
 def plot_difference_quotients_near_kink(f: Callable, kink: float, step: float, *,
                                         span: float = 3.0, title: str | None = None):
     """The central, forward and backward difference quotients of ``f`` with one fixed ``step``
@@ -387,10 +574,11 @@ def plot_difference_quotients_near_kink(f: Callable, kink: float, step: float, *
         ax.plot(distance, quotients, style, linewidth=2, label=method)
     ax.set(xlabel="(x - kink) / h", ylabel="difference quotient",
            title=title or f"Difference quotients near the kink at x = {kink:g}")
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
+@_legible
 def plot_jacobians(matrices: Mapping[str, np.ndarray], *, title: str | None = None):
     """Each matrix as a grid of coloured cells with its value written in each, side by side, on
     one colour scale centred on 0 (zeros are white): the structure of Jacobians at a glance.
@@ -413,7 +601,8 @@ def plot_jacobians(matrices: Mapping[str, np.ndarray], *, title: str | None = No
         arrays[label] = array.astype(float)
     limit = max(float(np.abs(a).max()) for a in arrays.values()) or 1.0
     widths = [a.shape[1] for a in arrays.values()]
-    fig, axes = plt.subplots(1, len(arrays), figsize=(min(2.4 + 0.55 * sum(widths), 10), 3.4),
+    fig, axes = plt.subplots(1, len(arrays),
+                             figsize=(min(2.4 + 0.55 * sum(widths), MAX_FIGURE_WIDTH_IN), 3.4),
                              width_ratios=widths, layout="constrained", squeeze=False)
     for ax, (label, array) in zip(axes[0], arrays.items()):
         image = ax.imshow(array, cmap="PuOr", vmin=-limit, vmax=limit)
@@ -452,6 +641,7 @@ def _jump_split(values: np.ndarray) -> np.ndarray:
     return values
 
 
+@_legible
 def plot_atlas_entries(results, ids=None, *, columns: int = 3, span: float = 1.5,
                        title: str | None = None):
     """The atlas as small multiples: for each entry, its operation near the point (the NumPy
@@ -461,7 +651,8 @@ def plot_atlas_entries(results, ids=None, *, columns: int = 3, span: float = 1.5
     panel names all answers under its axes.
 
     ``results`` is what :func:`lossedu.atlas.run` returned; ``ids`` picks entries from it (all
-    by default), in that order.
+    by default), in that order. At most three ``columns``: more panels would not fit the page
+    with legible text.
 
     >>> from lossedu.atlas import Result
     >>> fig = plot_atlas_entries([Result("abs", "jax", "0.7.2", [0.0], "value", [1.0])])
@@ -478,7 +669,7 @@ def plot_atlas_entries(results, ids=None, *, columns: int = 3, span: float = 1.5
         raise ValueError(f"no results for the entries {unknown or ids}; pass atlas.run() results")
     if not isinstance(columns, int) or columns < 1:
         raise ValueError(f"columns must be a positive int, got {columns!r}")
-    columns = min(columns, len(ids))
+    columns = min(columns, len(ids), int(MAX_FIGURE_WIDTH_IN // 3.1))  # panels the page fits
     rows = -(-len(ids) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(3.1 * columns, 3.1 * rows + 0.8),
                              layout="constrained", squeeze=False)
@@ -517,20 +708,20 @@ def plot_atlas_entries(results, ids=None, *, columns: int = 3, span: float = 1.5
         ax.plot([point[0]], [f0], "o", color="black", markersize=4.5, zorder=5)
         ax.set_title(f"{entry_id}", fontsize=12, family="monospace")
         label = "x" if point.size == 1 else "first coordinate"
-        ax.set_xlabel(label + "\n" + "\n".join(notes), fontsize=11)
-        ax.tick_params(labelsize=9)
-    axes[0, 0].set_ylabel("value", fontsize=10)
+        ax.set_xlabel(label + "\n" + "\n".join(notes))
+    axes[0, 0].set_ylabel("value")
     handles = [plt.Line2D([], [], color="0.6", linewidth=2.4, label="the operation (NumPy)")]
     handles += [plt.Line2D([], [], color=c, linestyle=s, linewidth=min(w, 3.5),
                            label=f"slope {n} returns")
                 for n, c, s, w in _FRAMEWORK_STYLE.values()]
-    fig.legend(handles=handles, loc="outside upper center", ncol=2, fontsize=11,
+    fig.legend(handles=handles, loc="outside upper center", ncol=2,
                frameon=False)
     if title:
         fig.suptitle(title)
     return fig
 
 
+@_legible
 def plot_training_at_a_tie(histories, *, steps: int | None = None, title: str | None = None):
     """Loss and weight per step of training runs that start at an exact fit (``histories``:
     label -> :class:`lossedu.training.History`), the first ``steps`` steps of each. Runs that
@@ -561,7 +752,7 @@ def plot_training_at_a_tie(histories, *, steps: int | None = None, title: str | 
     loss_ax.set(xlabel="step", ylabel="MAE before the step", title="loss")
     weight_ax.set(xlabel="step", ylabel="weight w", title="weight")
     fig.legend(*loss_ax.get_legend_handles_labels(), loc="outside lower center", ncol=3,
-               fontsize="small", frameon=False)
+               frameon=False)
     if title:
         fig.suptitle(title)
     return fig
@@ -576,6 +767,7 @@ def _curves_on_one_grid(curves: Mapping[str, np.ndarray]) -> dict[str, np.ndarra
     return curves
 
 
+@_legible
 def plot_descent_zoom(paths: Mapping[str, np.ndarray], optima: Mapping[str, float], *, zoom: int,
                       ylabel: str = "c", title: str | None = None):
     """Left: each one-parameter gradient-descent path in ``paths`` over all its steps, with a
@@ -600,12 +792,13 @@ def plot_descent_zoom(paths: Mapping[str, np.ndarray], optima: Mapping[str, floa
     near.axhline(0, color="0.5", linewidth=0.8, zorder=0)
     whole.set(xlabel="step", ylabel=ylabel, title="All steps (dotted: each optimum)")
     near.set(xlabel="step", ylabel=f"{ylabel} minus its optimum", title=f"The last {zoom} steps")
-    whole.legend(fontsize="small")
+    whole.legend()
     if title:
         fig.suptitle(title)
     return fig
 
 
+@_legible
 def plot_convergence(distances: Mapping[str, np.ndarray], *, window: int = 1,
                      floor: float = 1e-16, title: str | None = None):
     """Log-log plot of each run's distance to its optimum against the step (from step 1).
@@ -629,10 +822,11 @@ def plot_convergence(distances: Mapping[str, np.ndarray], *, window: int = 1,
     what = "distance" if window == 1 else f"largest distance over {window} steps"
     ax.set(xlabel="step (log scale)", ylabel=f"{what} (log scale)",
            title=title or "Distance to the optimum")
-    ax.legend(fontsize="small", loc="lower left")
+    ax.legend(loc="lower left")
     return fig
 
 
+@_legible
 def plot_constant_derivatives(datasets: Mapping[str, np.ndarray], grid, *,
                               title: str | None = None):
     """The derivative of the mean MSE (left) and the mean MAE (right) of a constant prediction
@@ -652,7 +846,7 @@ def plot_constant_derivatives(datasets: Mapping[str, np.ndarray], grid, *,
         ax.axhline(0, color="0.5", linewidth=0.8, zorder=0)
         ax.set(xlabel="constant prediction c", ylabel=f"d/dc of the mean {loss.upper()}",
                title=loss.upper())
-        ax.legend(fontsize="small", loc="upper left")
+        ax.legend(loc="best")  # where it covers least: the MAE staircases reach the upper left
     if title:
         fig.suptitle(title)
     return fig
@@ -674,6 +868,7 @@ def _overlay_style(number: int) -> dict:
     return dict(_OVERLAY_STYLES[number % len(_OVERLAY_STYLES)], color=f"C{number % 10}")
 
 
+@_legible
 def plot_forward_backward(x, values: Mapping[str, np.ndarray], gradients: Mapping[str, np.ndarray],
                           *, jumps=(), title: str | None = None):
     """Each function's value (left: the forward pass) and the gradient autodiff returns for it
@@ -723,6 +918,7 @@ def plot_forward_backward(x, values: Mapping[str, np.ndarray], gradients: Mappin
     return fig
 
 
+@_legible
 def plot_training_runs(runs: Mapping[str, object], *, steps: int | None = None,
                        title: str | None = None):
     """The weight (left) and the loss (right, log scale) at each step of each training run.
@@ -767,6 +963,7 @@ def plot_training_runs(runs: Mapping[str, object], *, steps: int | None = None,
 # Figures first drawn in chapter 6
 
 
+@_legible
 def plot_estimate_spread(estimates: Mapping[str, np.ndarray], exact, *, components=None,
                          xlabel: str = "estimate", title: str | None = None):
     """Histograms of many estimates of a quantity whose exact value is known: one row per
@@ -802,7 +999,9 @@ def plot_estimate_spread(estimates: Mapping[str, np.ndarray], exact, *, componen
     if len(names) != exact.size:
         raise ValueError(f"{len(names)} component names for {exact.size} components")
     fig, axes = plt.subplots(len(arrays), exact.size, layout="constrained", sharex="col",
-                             figsize=(3.7 * exact.size, 1.4 + 1.6 * len(arrays)), squeeze=False)
+                             figsize=(min(3.7 * exact.size, MAX_FIGURE_WIDTH_IN),
+                                      1.4 + 1.6 * len(arrays)),
+                             squeeze=False)
     for column in range(exact.size):
         bins = np.histogram_bin_edges(np.concatenate([a[:, column] for a in arrays.values()]), 40)
         for row, (label, values) in enumerate(arrays.items()):
@@ -818,7 +1017,7 @@ def plot_estimate_spread(estimates: Mapping[str, np.ndarray], exact, *, componen
             if row == 0:
                 ax.set_title(names[column], fontsize="medium")
         axes[-1, column].set_xlabel(xlabel)
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), fontsize="small",
+    fig.legend(*axes[0, 0].get_legend_handles_labels(),
                loc="outside lower center", ncol=2)
     if title:
         fig.suptitle(title)

@@ -1,5 +1,8 @@
 """The shared figures draw what they claim: labelled axes, jumps split at kinks, honest slopes."""
 
+import inspect
+from unittest import mock
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -7,9 +10,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.text import Text
 
 import lossedu
+import lossedu.examples
 from lossedu import plotting
+from lossedu.sliders import slider_figure
 
 
 @pytest.fixture(autouse=True)
@@ -450,3 +456,246 @@ def test_estimate_spread_has_a_row_per_estimator_shared_bins_and_the_exact_value
 def test_estimate_spread_rejects_malformed_input(estimates, exact, components, match):
     with pytest.raises(ValueError, match=match):
         plotting.plot_estimate_spread(estimates, exact, components=components)
+
+
+# Every figure's text is legible on the page and nothing in it overlaps.
+#
+# The page geometry is measured once, in lossedu.plotting (PAGE_COLUMN_PX and its comment): at a
+# window 1280 px wide a cell's output is 688 CSS px wide and a wider picture is scaled down to
+# it. The notebooks show a figure inline as a PNG at matplotlib's default dpi, trimmed with
+# bbox_inches="tight"; a slider shows the whole figure at its own dpi. Each text must show at
+# least MIN_TEXT_PX in both.
+
+INLINE_DPI = matplotlib.rcParamsDefault["figure.dpi"]
+SLIDER_DPI = inspect.signature(slider_figure).parameters["dpi"].default
+
+
+def _chapter_four_landscape(seed):
+    """The loss surfaces and descent paths of chapter 4's figure, on data from ``seed``."""
+    from lossedu.training import descend, line_gradient, loss_surface
+
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 3, size=8)
+    y = lossedu.examples.line_targets(x, noise=0.3, rng=rng)
+    weights, biases = np.linspace(-1, 5, 61), np.linspace(-2, 4, 61)
+    surfaces = {name: loss_surface(loss, x, y, weights, biases)
+                for name, loss in (("MAE", lossedu.mae), ("MSE", lossedu.mse))}
+    paths = {name: {"gradient descent": descend(line_gradient(name.lower(), x, y), [-0.5, 3.5],
+                                                learning_rate=0.05, steps=200)}
+             for name in surfaces}
+    return plotting.plot_loss_landscapes(weights, biases, surfaces, paths=paths)
+
+
+def _atlas_group(*ids, columns=3):
+    from lossedu.atlas.probing import recorded_run
+
+    return plotting.plot_atlas_entries(recorded_run("colab").results, ids, columns=columns)
+
+
+def _smooth_losses():
+    return {"MAE": (lossedu.mae, lossedu.mae_grad),
+            "Huber (delta = 1)": (lossedu.huber, lossedu.huber_grad),
+            "pseudo-Huber (delta = 1)": (lossedu.pseudo_huber, lossedu.pseudo_huber_grad),
+            "log-cosh": (lossedu.log_cosh, lossedu.log_cosh_grad)}
+
+
+def _runs():
+    from lossedu.training import History
+
+    steps = np.arange(41.0)
+    return {label: History(weight=2 * (1 - rate ** steps), bias=np.zeros(41),
+                           loss=20 * rate ** (2 * steps[:-1]) + 0.1)
+            for label, rate in (("MSE, rate 0.05", 0.9), ("detached, rate 0.1", 0.9),
+                                ("detached, rate 0.05", 0.95))}
+
+
+def _tie_runs():
+    from lossedu.training import fit_line
+
+    x, y = np.arange(4.0), 2 * np.arange(4.0) + 1
+    return {name: fit_line("numpy", "mae", x, y, weight=2.0, bias=1.0, learning_rate=0.05,
+                           steps=12, subgradient=c)
+            for name, c in (("PyTorch", 0.0), ("TensorFlow", 0.0), ("JAX", 1.0),
+                            ("NumPy, subgradient 0", 0.0), ("NumPy, subgradient +1", 1.0))}
+
+
+def _normal(mean, spread, shape):
+    return np.random.default_rng(0).normal(mean, spread, shape)
+
+
+# Each figure as a chapter draws it (its labels, titles and amounts of data), by function.
+FIGURES = {
+    "plot_loss_and_derivative": [
+        lambda: plotting.plot_loss_and_derivative(
+            {"MAE": (lossedu.mae, lossedu.mae_grad), "MSE": (lossedu.mse, lossedu.mse_grad)},
+            title="Elementwise MAE and MSE against the residual"),
+        lambda: plotting.plot_loss_and_derivative(_smooth_losses(), np.linspace(-4, 4, 801),
+                                                  title="MAE and its smooth approximations")],
+    "plot_secants": [lambda: plotting.plot_secants(
+        np.abs, 0.0, 0.5, title="Secants of |x| at the kink x = 0 (h = 0.5)")],
+    "plot_step_size_error": [lambda: plotting.plot_step_size_error(
+        np.sin, np.cos, 1.0, mark_defaults=True,
+        title="Finite-difference error on sin at x = 1 (float64)")],
+    "plot_subgradients": [lambda: plotting.plot_subgradients(
+        abs, 0.0, [-1, -0.5, 0, 0.5, 1],
+        title="Every slope in [-1, 1] is a subgradient of |x| at 0")],
+    "plot_curves": [
+        lambda: plotting.plot_curves(
+            {"MSE": np.linspace(1.35, 1.0, 31), "MAE": np.linspace(1.2, 1.7, 31)},
+            x=np.linspace(0, 15, 31), xlabel="constant prediction c",
+            ylabel="loss / its smallest value",
+            title="Data 1, 2, 3, 4, 5, 60: MSE's minimum at the mean, MAE's flat between 3 and 4"),
+        lambda: plotting.plot_curves({"w": 2 - np.exp(-np.arange(30) / 5)},
+                                     references={"optimum": 2.0, "start": 0.0})],
+    "plot_fits": [lambda: plotting.plot_fits(
+        np.linspace(0, 3, 30), 2 * np.linspace(0, 3, 30) + 1,
+        {"MSE": (1.867, 2.151), "MAE": (1.961, 1.005), "Huber (delta = 1)": (1.979, 1.082),
+         "pseudo-Huber (delta = 1)": (1.975, 1.094), "log-cosh": (1.976, 1.091)},
+        title="Lines fitted to y = 2x + 1 with three outliers")],
+    "plot_loss_landscapes": [lambda seed=seed: _chapter_four_landscape(seed)
+                             for seed in range(4)],
+    "plot_broadcast_trap": [lambda: plotting.plot_broadcast_trap(
+        [1.5, 0.2, 3.9, 6.2, 5.2], [[1.2], [0.5], [3.2], [4.2], [3.2]],
+        title="A column minus a flat vector: 25 errors instead of 5")],
+    "plot_curve_panels": [lambda reductions=reductions: plotting.plot_curve_panels(
+        {f'reduction="{r}"': {f"N = {n}": np.geomspace(3.4, 1e-10 if r == "sum" else 1.3, 16)
+                              for n in (5, 20, 80)} for r in reductions},
+        log=True, ylabel="distance of c from the best constant",
+        title="Gradient descent on the MSE, learning rate 0.03")
+        for reductions in (("mean", "sum"), ("mean", "sum", "none"))],
+    "plot_difference_quotients_near_kink": [lambda: plotting.plot_difference_quotients_near_kink(
+        np.abs, 0.0, 6.1e-6, title="Difference quotients of |x| near 0, h = 6.1e-06")],
+    "plot_jacobians": [lambda: plotting.plot_jacobians(
+        {'reduction="none"': np.diag([-1.0, 1, -1, -1, -1]),
+         'reduction="mean"': np.array([[-0.2, 0.2, -0.2, -0.2, -0.2]])},
+        title="Jacobians of the MAE on the worked example")],
+    "plot_atlas_entries": [
+        lambda: _atlas_group("abs", "abs_negative_zero", "mae_loss_tie"),
+        lambda: _atlas_group("relu", "clip_upper", "clip_lower", "hardtanh_upper",
+                             "relu6_upper", "leaky_relu"),
+        lambda: _atlas_group("maximum_tie", "minimum_tie", "reduce_max_tie", "amax_tie",
+                             "max_dim_tie"),
+        lambda: _atlas_group("sqrt_zero", "norm_zero", "hand_norm_zero", "where_sqrt_zero"),
+        lambda: _atlas_group("step", "accuracy_argmax", "sign_zero", "round_half",
+                             "floor_integer"),
+        lambda: _atlas_group("huber_threshold", "elu_zero", "mae_subnormal"),
+        lambda: _atlas_group("abs", "mae_loss_tie", "norm_zero", "accuracy_argmax",
+                             "max_dim_tie", columns=5)],  # narrower panels
+    "plot_training_at_a_tie": [lambda: plotting.plot_training_at_a_tie(_tie_runs(), steps=12)],
+    "plot_descent_zoom": [lambda: plotting.plot_descent_zoom(
+        {"MSE": 4.43 + 5.62 * 0.8 ** np.arange(300),
+         "MAE": np.maximum(10.05 - 0.036 * np.arange(300), 3 + 0.007 * (-1) ** np.arange(300))},
+        {"MSE": 4.43, "MAE": 3.0}, zoom=30,
+        title="Gradient descent on a constant, learning rate 0.1")],
+    "plot_convergence": [lambda: plotting.plot_convergence(
+        {label: np.abs(_normal(0, 1, 10_000)) / np.arange(1, 10_001) ** power
+         for label, power in (("MSE", 3), ("Huber", 2), ("MAE, rate 0.1", 0),
+                              ("MAE, rate 0.01", 0.2), ("MAE, rate 1/sqrt(t+1)", 0.5))},
+        window=2, title="Distance to the optimum, log-log")],
+    "plot_constant_derivatives": [lambda: plotting.plot_constant_derivatives(
+        {"1, 2, 3, 4, 5, 6": np.arange(1.0, 7), "1, 2, 3, 4, 5, 60": [1.0, 2, 3, 4, 5, 60]},
+        np.linspace(0, 15, 151), title="Derivative of the mean loss of a constant c")],
+    "plot_forward_backward": [lambda: plotting.plot_forward_backward(
+        np.linspace(-2.4, 2.4, 481),
+        {"round(x)": np.round(np.linspace(-2.4, 2.4, 481)),
+         "STE of round": np.round(np.linspace(-2.4, 2.4, 481)),
+         "identity x": np.linspace(-2.4, 2.4, 481)},
+        {"round(x)": np.zeros(481), "STE of round": np.ones(481), "identity x": np.ones(481)},
+        jumps=[-1.5, -0.5, 0.5, 1.5],
+        title="Straight-through round: the value of round, the gradient of x")],
+    "plot_training_runs": [lambda: plotting.plot_training_runs(
+        _runs(), steps=40, title="Fitting y = w x + b in PyTorch: the first 40 steps")],
+    "plot_estimate_spread": [lambda k=k: plotting.plot_estimate_spread(
+        {"no baseline": _normal(0.06, 0.04, (400, k)),
+         "leave-one-out": _normal(0.06, 0.015, (400, k))}, [0.06, -0.006, 0.1][:k],
+        components=["logit 1 (label 1)", "logit 2 (label 0)", "logit 3 (label 1)"][:k],
+        xlabel="estimated d E[F1] / d logit", title="400 estimates from 32 samples each")
+        for k in (2, 3)],
+}
+
+
+def drawn_texts(fig):
+    """The texts drawing ``fig`` puts on the picture (visible, not blank), as drawn."""
+    drawn, draw = {}, Text.draw
+
+    def spy(text, renderer):
+        draw(text, renderer)
+        if text.get_visible() and text.get_text().strip():
+            drawn[id(text)] = text
+
+    with mock.patch.object(Text, "draw", spy):
+        fig.canvas.draw()
+    return list(drawn.values())
+
+
+def shown_px_per_point(fig):
+    """CSS px per point of text: inline (trimmed PNG) and behind a slider (whole figure)."""
+    tight = fig.get_tightbbox(fig.canvas.get_renderer()).width + 2 * 0.1  # pad_inches
+    inline = INLINE_DPI / 72 * min(1.0, plotting.PAGE_COLUMN_PX / (tight * INLINE_DPI))
+    slider = SLIDER_DPI / 72 * min(1.0, plotting.PAGE_COLUMN_PX / (fig.get_figwidth() * SLIDER_DPI))
+    return {"inline": inline, "slider": slider}
+
+
+def test_every_public_figure_function_has_an_example_here():
+    public = {name for name, f in vars(plotting).items()
+              if name.startswith("plot_") and callable(f)}
+    assert public == set(FIGURES)
+
+
+def _examples():
+    return [pytest.param(name, number, id=f"{name}-{number}")
+            for name, draws in FIGURES.items() for number in range(len(draws))]
+
+
+@pytest.mark.parametrize("name, number", _examples())
+def test_figure_text_is_legible_on_the_page_inside_the_figure_and_apart(name, number):
+    fig = FIGURES[name][number]()
+    texts = drawn_texts(fig)
+    assert texts
+    scales = shown_px_per_point(fig)
+    small = [(t.get_text(), t.get_fontsize(), where, round(t.get_fontsize() * scale, 1))
+             for t in texts for where, scale in scales.items()
+             if t.get_fontsize() * scale < plotting.MIN_TEXT_PX - 1e-9]
+    assert not small, f"text below {plotting.MIN_TEXT_PX} px on the page (text, pt, where, px)"
+    # a slider shows the whole figure and nothing outside it: no text may stick out
+    boxes = [(t.get_text(), t.get_window_extent()) for t in texts]
+    inside = fig.bbox.padded(1)
+    outside = [text for text, box in boxes
+               if not (inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1))]
+    assert not outside, f"text outside the figure: {outside}"
+    # Every pair of texts, tick labels included: neighbouring tick labels, a 3-D axis' label
+    # and its ticks, a panel's title and the next panel's ticks must stay apart as well.
+    overlaps = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
+                if _overlap(box_a, box_b)]
+    assert not overlaps, f"overlapping texts: {overlaps}"
+
+
+def _overlap(a, b, tolerance=0.5):
+    """Whether two boxes (display px) share more than a sliver."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return width > tolerance and height > tolerance
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_contour_labels_keep_off_the_descent_paths_and_label_most_levels(seed):
+    fig = _chapter_four_landscape(seed)
+    fig.canvas.draw()
+    for ax in [ax for ax in fig.axes if ax.name != "3d"]:  # the contour panels
+        # matplotlib 3.8 on keeps the labels in the contour set; earlier ones in the axes
+        labels = [t for t in [*ax.texts, *(t for c in ax.collections
+                                            for t in getattr(c, "labelTexts", []))]
+                  if t.get_visible() and t.get_text()]
+        assert len(labels) >= 4, f"{ax.get_title()}: only {len(labels)} labelled levels"
+        drawn = []  # every line in the panel (paths and end marks), a point every pixel
+        for line in ax.get_lines():
+            points = ax.transData.transform(np.column_stack(line.get_data()))
+            for a, b in zip(points[:-1], points[1:]):
+                drawn.append(np.linspace(a, b, int(np.hypot(*(b - a))) + 2))
+            drawn.append(points)
+        drawn = np.vstack(drawn)
+        for label in labels:
+            box = label.get_window_extent()
+            covered = ((box.x0 < drawn[:, 0]) & (drawn[:, 0] < box.x1)
+                       & (box.y0 < drawn[:, 1]) & (drawn[:, 1] < box.y1))
+            assert not covered.any(), f"{ax.get_title()}: label {label.get_text()} on a path"
