@@ -72,6 +72,11 @@ def _legible(draw: Callable) -> Callable:
     def legible(*args, **kwargs):
         with plt.rc_context(_TEXT_SIZES):
             fig = draw(*args, **kwargs)
+            # The first figure of a Jupyter session sets up the inline backend, which switches
+            # interactive mode on; leaving rc_context would switch it off again, and later
+            # figures would not be shown.
+            interactive = plt.isinteractive()
+        plt.interactive(interactive)
         for ax in fig.axes:
             ax.tick_params(labelsize=MIN_FONT_PT)
         _fit_titles(fig)
@@ -427,7 +432,10 @@ def _label_contours(ax, contours, levels, *, avoid=(), fmt: str = "%.2g"):
             where.append(ax.transData.inverted().transform(best[0]))
             labelled.append(contours.levels[index])
     if labelled:
-        ax.clabel(contours, labelled, manual=where, inline=True, fontsize=MIN_FONT_PT,
+        # Every level is eligible, and each position (on its own level's line) picks its
+        # level: matplotlib 3.10 (Colab's) indexes the eligible levels by the position of the
+        # nearest level among all of them, and fails when only some are eligible.
+        ax.clabel(contours, contours.levels, manual=where, inline=True, fontsize=MIN_FONT_PT,
                   fmt=fmt, colors="black")
     return labelled
 

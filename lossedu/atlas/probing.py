@@ -3,6 +3,8 @@
 - :func:`probe` builds one :class:`~lossedu.atlas.entries.Entry` in one of :data:`FRAMEWORKS`,
   runs that framework's autodiff, and returns a :class:`Result` of one of :data:`KINDS`;
   :func:`run` probes many. :data:`MODULE_OF` names the package behind each framework.
+  :func:`answer_result` records, as a :class:`Result`, an answer that code outside the atlas
+  obtained (a chapter asking a framework in its own API).
 - :func:`classify` and :func:`classifications` say how an answer relates to the entry's
   subgradients, :func:`verdict_counts` how often each framework gives each verdict; :func:`same_answer` compares two answers, :func:`run_versions` names the
   versions a run used, and :func:`one_sided_slopes` gives NumPy's slopes left and right.
