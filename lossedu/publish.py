@@ -34,9 +34,10 @@ from .extras import require
 nbformat = require("publish", "nbformat", __name__)
 
 COLAB_TAG = "colab-install"
-# The files, besides _config.yml and the notebooks, that name the repository (globs from the
-# course's root): its links are rewritten there by `fork`.
-NAMING_FILES = ("README.md", "book/*.md")
+# The files, besides _config.yml, that name the repository (globs from the course's root): its
+# links are rewritten there by `fork` (in a notebook's text, e.g. a chapter's link to the code;
+# its Colab cell is then written anew from _config.yml).
+NAMING_FILES = ("README.md", "book/*.md", "notebooks/*.ipynb", "book/*.ipynb")
 NOTEBOOK_FOLDERS = ("notebooks", "book")
 REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
