@@ -250,3 +250,14 @@ def test_hand_typed_alt_texts_do_not_state_what_a_framework_returns(path):
               and FRAMEWORK_NAMES.search(alt)]
     assert naming == [], ("an alt text in the cell metadata names a framework; describe the "
                           f"drawing and refer to the printed answers instead: {naming}")
+
+
+# Imported after TensorFlow, the CUDA build of torch (Colab's) warns on stderr at its first
+# backward pass on a machine without a GPU (seen in the Colab leg: "CUDA initialization:
+# Unexpected error from cudaGetDeviceCount()"); imported before it, it does not.
+@pytest.mark.parametrize("path", NOTEBOOKS + BOOK_NOTEBOOKS, ids=lambda p: p.name)
+def test_torch_is_imported_before_tensorflow(path):
+    source = "\n".join(cell.source for cell in code_cells(load(path)))
+    imports = re.findall(r"(?m)^\s*(?:import|from) (torch|tensorflow)\b", source)
+    if "tensorflow" in imports and "torch" in imports:
+        assert imports.index("torch") < imports.index("tensorflow"), path.name
