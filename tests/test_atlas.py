@@ -461,3 +461,19 @@ def test_an_answer_that_cannot_be_an_entry_s_gradient_is_refused(entry_id, frame
                                                                  error, message):
     with pytest.raises(error, match=re.escape(message)):
         atlas.answer_result(entry_id, framework, answer)
+
+
+@pytest.mark.parametrize("framework, others", [("torch", ("tensorflow", "jax")),
+                                               ("jax", ("tensorflow", "torch"))])
+def test_probing_one_framework_imports_no_other(framework, others):
+    # a reader's `python -m lossedu.atlas --frameworks torch` pays for torch alone
+    import subprocess
+
+    code = ("import contextlib, io, sys\nfrom lossedu.atlas import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    cli.main(['--frameworks', '{framework}'])\n"
+            "print(sorted(m for m in ('torch', 'tensorflow', 'jax', 'keras') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    imported = eval(run.stdout.strip().splitlines()[-1])
+    assert framework in imported and not set(others) & set(imported), imported
