@@ -202,9 +202,8 @@ def fit_line(framework: str, loss, x, y, *, weight: float = 0.0, bias: float = 0
             raise ValueError(f"training diverged at step {len(records)} (weight {record[0]}, "
                              f"bias {record[1]}); use a smaller learning_rate")
         records.append(record)
-    as_f32 = lambda values: np.asarray(values, dtype=np.float32)
-    return History(weight=as_f32([r[0] for r in records]), bias=as_f32([r[1] for r in records]),
-                   loss=as_f32([r[2] for r in records[:-1]]))
+    *steps_taken, (last_weight, last_bias, _) = records  # the last record has no loss
+    return History.of_steps([*steps_taken, (last_weight, last_bias)])
 
 
 def descend(gradient: Callable[[np.ndarray], np.ndarray], start, *, learning_rate, steps: int):

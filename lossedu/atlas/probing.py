@@ -137,22 +137,25 @@ def probe(entry: Entry, framework: str) -> Result:
     if framework_versions([module])[module] is None:
         return Result(entry.id, framework, None, point, "missing", error=f"{module} is not installed")
     try:
-        grad = _GRADIENT[framework](entry)
+        answer = _GRADIENT[framework](entry)
     except ImportError as error:
         return Result(entry.id, framework, framework_versions([module])[module], point, "missing",
                       error=exception_line(error))
     except Exception as error:  # reporting the exception is the point of the probe
-        grad, failure = None, error
-    else:
-        failure = None
+        answer = error
     # Asked after the framework is imported, the version is the module's own (2.11.0+cu130),
     # not its package's (2.11.0), so every entry of a run reports the same string.
-    version = framework_versions([module])[module]
-    if failure is not None:
-        return Result(entry.id, framework, version, point, "raises", error=exception_line(failure))
-    if grad is None:
-        return Result(entry.id, framework, version, point, "none")
-    return Result(entry.id, framework, version, point, "value", grad=np.asarray(grad).tolist())
+    return _recorded(entry.id, framework, framework_versions([module])[module], point, answer)
+
+
+def _recorded(entry_id: str, framework: str, version, point: list, answer) -> Result:
+    """The Result of an answer: an exception ("raises"), None ("none") or a gradient."""
+    if isinstance(answer, BaseException):
+        return Result(entry_id, framework, version, point, "raises", error=exception_line(answer))
+    if answer is None:
+        return Result(entry_id, framework, version, point, "none")
+    return Result(entry_id, framework, version, point, "value",
+                  grad=np.asarray(answer, dtype=np.float64).tolist())
 
 
 def answer_result(entry_id: str, framework: str, answer) -> Result:
@@ -173,22 +176,18 @@ def answer_result(entry_id: str, framework: str, answer) -> Result:
     if entry_id not in ENTRY_BY_ID:
         raise ValueError(f"unknown atlas id {entry_id!r}; known ids: {sorted(ENTRY_BY_ID)}")
     check_choice(framework, "framework", ("torch", "tensorflow", "jax"))
-    module = MODULE_OF[framework]
-    version = framework_versions([module])[module]
     point = list(ENTRY_BY_ID[entry_id].point)
-    if isinstance(answer, BaseException):
-        return Result(entry_id, framework, version, point, "raises", error=exception_line(answer))
-    if answer is None:
-        return Result(entry_id, framework, version, point, "none")
-    try:
-        grad = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"the answer for {entry_id!r} must be a gradient, None or an exception, "
-                        f"got {type(answer).__name__}") from error
-    if grad.shape != np.shape(point):
-        raise ValueError(f"the answer for {entry_id!r} has shape {grad.shape}, but its point has "
-                         f"shape {np.shape(point)}")
-    return Result(entry_id, framework, version, point, "value", grad=grad.tolist())
+    if answer is not None and not isinstance(answer, BaseException):
+        try:
+            answer = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"the answer for {entry_id!r} must be a gradient, None or an "
+                            f"exception, got {type(answer).__name__}") from error
+        if answer.shape != np.shape(point):
+            raise ValueError(f"the answer for {entry_id!r} has shape {answer.shape}, but its "
+                             f"point has shape {np.shape(point)}")
+    module = MODULE_OF[framework]
+    return _recorded(entry_id, framework, framework_versions([module])[module], point, answer)
 
 
 def classify(entry: Entry, result: Result) -> str:
