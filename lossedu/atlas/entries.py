@@ -1,297 +1,453 @@
-"""The atlas's entries: one operation at one point each, written once per framework and once in
-NumPy.
+"""The atlas's entries: one question each, "what does the gradient of this op return here?".
 
-- :class:`Entry` is one entry; :data:`ENTRIES` lists them in table order and
-  :data:`ENTRY_BY_ID` finds one by id. Every entry is probed in :data:`DTYPE`.
-- :func:`loss_entry` makes the entry of a loss from :mod:`lossedu.loss_table` at a point: its
-  framework versions and their calls come from :func:`lossedu.frameworks.framework_loss`.
-- :func:`interval`, :func:`simplex` and :func:`unit_ball` are sets of valid (Clarke)
-  subgradients, as membership tests on a gradient vector, up to :data:`TOLERANCE`.
+An :class:`Entry` holds what is framework-independent: the point (its inputs, and constants
+held fixed), the op written in NumPy for finite differences, and the mathematics: the set of
+valid gradients (:mod:`lossedu.atlas.subgradients`) and its minimum-norm element. How each
+framework writes the op lives in that framework's module (:mod:`lossedu.atlas.frameworks`).
 
+:data:`ENTRIES` lists them in table order, grouped by :data:`FAMILIES`; :data:`ENTRY_BY_ID`
+finds one by id. Every input is float32 (:data:`DTYPE`); the op's output is summed to a scalar
+before differentiating.
+
+>>> ENTRY_BY_ID["maximum_tie_xy"].point
+[1.0, 1.0]
 >>> ENTRY_BY_ID["abs"].calls["jax"]
-'jnp.abs'
+'jnp.abs(x)'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from ..frameworks import framework_loss, framework_loss_text
-from ..losses import loss_function
+from .frameworks import FRAMEWORKS, Missing
+from .subgradients import (TOLERANCE, GradientSet, ball, identity_plus_density, interval, only,
+                           segment, simplex)
 
-# The tolerance admits float32 rounding and the error of finite differences, not a different answer.
-TOLERANCE = 1e-5
-# Every entry's point is a float32 tensor, the frameworks' default dtype.
 DTYPE = "float32"
 
-
-def interval(low: float, high: float) -> Callable[[np.ndarray], bool]:
-    """Every coordinate of the gradient in ``[low, high]``."""
-    return lambda g: bool(np.all((g >= low - TOLERANCE) & (g <= high + TOLERANCE)))
-
-
-def simplex(g: np.ndarray) -> bool:
-    """Non-negative weights summing to 1: the subgradients of max over tied entries."""
-    return bool(np.all(g >= -TOLERANCE) and abs(g.sum() - 1) < TOLERANCE)
-
-
-def unit_ball(g: np.ndarray) -> bool:
-    """Euclidean length at most 1: the subgradients of the L2 norm at the origin."""
-    return bool(np.linalg.norm(g) <= 1 + TOLERANCE)
+FAMILIES = {
+    "absolute": "Absolute value",
+    "activations": "Activations and clipping",
+    "ties": "Ties of maximum and minimum",
+    "reductions": "Reductions",
+    "order": "Sorting, order statistics and pooling",
+    "norms": "Norms, distances and angles",
+    "powers": "Powers and roots",
+    "probabilities": "Logarithms and probabilities",
+    "linalg": "Linear algebra",
+    "losses": "Losses",
+    "steps": "Steps, rounding and metrics",
+}
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One operation at one point, written once per framework and once in NumPy.
+    """One op at one point.
 
-    ``torch``, ``tensorflow`` and ``jax`` take the framework module and the input tensor and
-    return the output (summed to a scalar before differentiating); ``numpy`` takes a float64
-    array and returns a number, for finite differences. ``calls`` says how each framework's
-    version reads. ``subgradients`` tests whether a gradient is a valid subgradient there, and
-    ``min_norm`` is the shortest one, where the operation is convex or concave near the point;
-    both are ``None`` where it has none (jumps, sqrt at 0) or where they differ between
-    frameworks (leaky_relu's default slope). ``differentiable`` marks the entries whose
-    operation has an ordinary derivative at the point (then ``min_norm`` is that derivative):
-    the controls that only look like kinks.
+    - ``inputs`` (names to values) are differentiated, ``constants`` held fixed; the gradient is
+      reported flattened over the inputs, in their order (:attr:`point`);
+    - ``numpy`` is the op in NumPy, summed, as a function of that flat float64 point;
+    - ``gradients`` is the set of valid gradients there (Clarke's; the derivative alone where the
+      op is ``differentiable``) and ``min_norm`` its shortest element; both ``None`` where there
+      is no such set (a jump, an infinite slope, an op undefined at the point), and ``maths``
+      says why;
+    - ``question`` is what users ask, ``source`` a public thread where they asked it.
     """
 
     id: str
+    family: str
     what: str
-    point: list
-    calls: dict
-    torch: Callable
-    tensorflow: Callable
-    jax: Callable
-    numpy: Callable
-    subgradients: Callable[[np.ndarray], bool] | None = None
+    question: str
+    inputs: dict
+    numpy: Callable[[np.ndarray], float]
+    constants: dict = field(default_factory=dict)
+    gradients: GradientSet | None = None
     min_norm: list | None = None
     differentiable: bool = False
+    maths: str = ""
+    source: str = ""
+
+    def __post_init__(self):
+        if self.family not in FAMILIES:
+            raise ValueError(f"entry {self.id!r}: unknown family {self.family!r}; "
+                             f"one of {sorted(FAMILIES)}")
+        if (self.gradients is None) != (self.min_norm is None):
+            raise ValueError(f"entry {self.id!r}: gradients and min_norm go together")
+        if self.gradients is None and not self.maths:
+            raise ValueError(f"entry {self.id!r}: without a set of gradients, say why (maths)")
+
+    @property
+    def point(self) -> list:
+        """The inputs' values, flattened and concatenated: the shape of every answer."""
+        return np.concatenate([np.ravel(np.asarray(v, dtype=np.float64))
+                               for v in self.inputs.values()]).tolist()
+
+    def snippet(self, framework: str) -> "str | Missing":
+        """The program that asks ``framework`` for this entry's gradient, or why it cannot."""
+        return FRAMEWORKS[framework].snippet(self.id, self.inputs, self.constants)
+
+    @property
+    def calls(self) -> dict:
+        """How each framework writes the op (``"—"`` where it has none)."""
+        return {name: (op if isinstance(op := f.ops.get(self.id, "?"), str) else "—")
+                for name, f in FRAMEWORKS.items()}
 
 
-def loss_entry(*, id: str, what: str, loss: str, y_true: list, point: list,
-               subgradients=None, min_norm=None, differentiable: bool = False,
-               **parameters) -> Entry:
-    """The entry of the gradient of a loss of :mod:`lossedu.loss_table` with respect to
-    ``y_pred``, at ``y_pred = point``: each framework's built-in (or the textbook formula where
-    it has none), lossedu's NumPy loss for the finite differences.
-
-    >>> entry = loss_entry(id="mse_tie", what="MSE at a tie", loss="mse", y_true=[1.0],
-    ...                    point=[1.0], subgradients=interval(0, 0), min_norm=[0.0],
-    ...                    differentiable=True)
-    >>> entry.calls["torch"], entry.numpy(np.array([3.0]))
-    ('F.mse_loss', 4.0)
-    """
-    numpy_loss = loss_function(loss)
-
-    def in_framework(framework: str, as_tensor: Callable) -> Callable:
-        # built when probed, so that importing the atlas imports no framework
-        return lambda module, x: framework_loss(framework, loss, **parameters)(
-            x, as_tensor(module, x))
-
-    return Entry(
-        id=id, what=what, point=point,
-        calls={f: framework_loss_text(f, loss) for f in ("torch", "tensorflow", "jax")},
-        torch=in_framework("torch", lambda torch, x: torch.tensor(y_true, dtype=x.dtype)),
-        tensorflow=in_framework("tensorflow", lambda tf, x: tf.constant(y_true, dtype=x.dtype)),
-        jax=in_framework("jax", lambda jax, x: jax.numpy.asarray(y_true, dtype=x.dtype)),
-        numpy=lambda x: float(numpy_loss(y_true, x, **parameters)),
-        subgradients=subgradients, min_norm=min_norm, differentiable=differentiable)
-
-
-def _accuracy_numpy(logits):
-    return float(np.mean(np.argmax(logits, axis=-1) == 1))
-
-
-def _elu_numpy(x):
-    return float(np.sum(np.where(x > 0, x, np.expm1(np.minimum(x, 0)))))
+def _sum(f):
+    return lambda v: float(np.sum(f(v)))
 
 
 _TINY_F32 = float(np.finfo(np.float32).smallest_subnormal)
 
 
-def _calls(torch: str, tensorflow: str, jax: str) -> dict:
-    return {"torch": torch, "tensorflow": tensorflow, "jax": jax}
+def _softmax_cross_entropy(v):
+    logits = np.asarray(v, dtype=np.float64)
+    top = logits.max()
+    return float(-(logits[1] - top - np.log(np.sum(np.exp(logits - top)))))
 
 
-# Two operations the atlas asks about at two points each (the second made with replace).
-_ABS = Entry(id="abs", what="d/dx abs(x) at x = 0", point=[0.0],
-             calls=_calls("torch.abs", "tf.abs", "jnp.abs"),
-             torch=lambda torch, x: torch.abs(x),
-             tensorflow=lambda tf, x: tf.abs(x),
-             jax=lambda jax, x: jax.numpy.abs(x),
-             numpy=lambda x: np.abs(x).sum(),
-             subgradients=interval(-1, 1), min_norm=[0.0])
-_CLIP_UPPER = Entry(id="clip_upper", what="d/dx clip(x, 0, 1) at x = 1", point=[1.0],
-                    calls=_calls("torch.clamp", "tf.clip_by_value", "jnp.clip"),
-                    torch=lambda torch, x: torch.clamp(x, 0, 1),
-                    tensorflow=lambda tf, x: tf.clip_by_value(x, 0.0, 1.0),
-                    jax=lambda jax, x: jax.numpy.clip(x, 0, 1),
-                    numpy=lambda x: np.clip(x, 0, 1).sum(),
-                    subgradients=interval(0, 1), min_norm=[0.0])
+def _leaky(v):
+    return np.where(v >= 0, v, 0.01 * v)
+
+
+def _hardsigmoid(v):
+    return np.clip(v + 3, 0, 6) / 6
+
 
 ENTRIES: list[Entry] = [
-    # The ten entries of the course's specification, with exactly these ids and calls.
-    _ABS,
-    Entry(id="relu", what="d/dx relu(x) at x = 0", point=[0.0],
-          calls=_calls("torch.relu", "tf.nn.relu", "jax.nn.relu"),
-          torch=lambda torch, x: torch.relu(x),
-          tensorflow=lambda tf, x: tf.nn.relu(x),
-          jax=lambda jax, x: jax.nn.relu(x),
-          numpy=lambda x: np.maximum(x, 0).sum(),
-          subgradients=interval(0, 1), min_norm=[0.0]),
-    Entry(id="leaky_relu", what="d/dx leaky_relu(x) at x = 0, default slope (NumPy: 0.01)",
-          point=[0.0],
-          calls=_calls("F.leaky_relu", "tf.nn.leaky_relu", "jax.nn.leaky_relu"),
-          torch=lambda torch, x: torch.nn.functional.leaky_relu(x),
-          tensorflow=lambda tf, x: tf.nn.leaky_relu(x),
-          jax=lambda jax, x: jax.nn.leaky_relu(x),
-          numpy=lambda x: np.where(x >= 0, x, 0.01 * x).sum()),
-    Entry(id="maximum_tie", what="d/dx maximum(x, y) at x = y = 1, w.r.t. x", point=[1.0],
-          calls=_calls("torch.maximum", "tf.maximum", "jnp.maximum"),
-          torch=lambda torch, x: torch.maximum(x, torch.ones_like(x)),
-          tensorflow=lambda tf, x: tf.maximum(x, 1.0),
-          jax=lambda jax, x: jax.numpy.maximum(x, 1.0),
-          numpy=lambda x: np.maximum(x, 1.0).sum(),
-          subgradients=interval(0, 1), min_norm=[0.0]),
-    Entry(id="reduce_max_tie", what="gradient of max over [1, 1] w.r.t. the vector",
-          point=[1.0, 1.0],
-          calls=_calls("torch.max(x)", "tf.reduce_max", "jnp.max"),
-          torch=lambda torch, x: torch.max(x),
-          tensorflow=lambda tf, x: tf.reduce_max(x),
-          jax=lambda jax, x: jax.numpy.max(x),
-          numpy=lambda x: np.max(x),
-          subgradients=simplex, min_norm=[0.5, 0.5]),
-    _CLIP_UPPER,
-    Entry(id="sqrt_zero", what="d/dx sqrt(x) at x = 0", point=[0.0],
-          calls=_calls("torch.sqrt", "tf.sqrt", "jnp.sqrt"),
-          torch=lambda torch, x: torch.sqrt(x),
-          tensorflow=lambda tf, x: tf.sqrt(x),
-          jax=lambda jax, x: jax.numpy.sqrt(x),
-          numpy=lambda x: np.sqrt(x).sum()),
-    Entry(id="norm_zero", what="gradient of the L2 norm at the vector [0, 0]", point=[0.0, 0.0],
-          calls=_calls("torch.linalg.vector_norm", "tf.norm", "jnp.linalg.norm"),
-          torch=lambda torch, x: torch.linalg.vector_norm(x),
-          tensorflow=lambda tf, x: tf.norm(x),
-          jax=lambda jax, x: jax.numpy.linalg.norm(x),
-          numpy=lambda x: np.linalg.norm(x),
-          subgradients=unit_ball, min_norm=[0.0, 0.0]),
-    Entry(id="step", what="d/dx of float(x > 0) at x = 0.5", point=[0.5],
-          calls=_calls("(x > 0).float()", "tf.cast(x > 0, tf.float32)",
-                       "(x > 0).astype(float32)"),
-          torch=lambda torch, x: (x > 0).float(),
-          tensorflow=lambda tf, x: tf.cast(x > 0, tf.float32),
-          jax=lambda jax, x: (x > 0).astype(jax.numpy.float32),
-          numpy=lambda x: (x > 0).astype(float).sum(),
-          subgradients=interval(0, 0), min_norm=[0.0], differentiable=True),
-    loss_entry(id="mae_loss_tie", loss="mae", y_true=[1.0, 2.0], point=[1.0, 2.0],
-               what="gradient w.r.t. y_pred of the built-in mean absolute error at "
-                    "y_pred = y_true = [1, 2]",
-               subgradients=interval(-0.5, 0.5), min_norm=[0.0, 0.0]),
-    # More kinks, ties, jumps and traps.
-    replace(_ABS, id="abs_negative_zero", point=[-0.0],
-            what="d/dx abs(x) at x = -0.0 (zero with its sign bit set)"),
-    Entry(id="minimum_tie", what="d/dx minimum(x, y) at x = y = 1, w.r.t. x", point=[1.0],
-          calls=_calls("torch.minimum", "tf.minimum", "jnp.minimum"),
-          torch=lambda torch, x: torch.minimum(x, torch.ones_like(x)),
-          tensorflow=lambda tf, x: tf.minimum(x, 1.0),
-          jax=lambda jax, x: jax.numpy.minimum(x, 1.0),
-          numpy=lambda x: np.minimum(x, 1.0).sum(),
-          subgradients=interval(0, 1), min_norm=[0.0]),
-    Entry(id="max_dim_tie",
-          what="gradient of max over [1, 1] along a dimension w.r.t. the vector",
-          point=[1.0, 1.0],
-          calls=_calls("torch.max(x, dim=0).values", "tf.reduce_max(x, axis=0)",
-                       "jnp.max(x, axis=0)"),
-          torch=lambda torch, x: torch.max(x, dim=0).values,
-          tensorflow=lambda tf, x: tf.reduce_max(x, axis=0),
-          jax=lambda jax, x: jax.numpy.max(x, axis=0),
-          numpy=lambda x: np.max(x),
-          subgradients=simplex, min_norm=[0.5, 0.5]),
-    Entry(id="amax_tie", what="gradient of amax over [1, 1] w.r.t. the vector", point=[1.0, 1.0],
-          calls=_calls("torch.amax", "tf.math.reduce_max", "jnp.amax"),
-          torch=lambda torch, x: torch.amax(x),
-          tensorflow=lambda tf, x: tf.math.reduce_max(x),
-          jax=lambda jax, x: jax.numpy.amax(x),
-          numpy=lambda x: np.max(x),
-          subgradients=simplex, min_norm=[0.5, 0.5]),
-    replace(_CLIP_UPPER, id="clip_lower", what="d/dx clip(x, 0, 1) at x = 0", point=[0.0]),
-    Entry(id="hardtanh_upper", what="d/dx hardtanh(x) = clip(x, -1, 1) at x = 1", point=[1.0],
-          calls=_calls("F.hardtanh", "tf.clip_by_value(x, -1, 1)", "jax.nn.hard_tanh"),
-          torch=lambda torch, x: torch.nn.functional.hardtanh(x),
-          tensorflow=lambda tf, x: tf.clip_by_value(x, -1.0, 1.0),
-          jax=lambda jax, x: jax.nn.hard_tanh(x),
-          numpy=lambda x: np.clip(x, -1, 1).sum(),
-          subgradients=interval(0, 1), min_norm=[0.0]),
-    Entry(id="relu6_upper", what="d/dx relu6(x) = clip(x, 0, 6) at x = 6", point=[6.0],
-          calls=_calls("F.relu6", "tf.nn.relu6", "jax.nn.relu6"),
-          torch=lambda torch, x: torch.nn.functional.relu6(x),
-          tensorflow=lambda tf, x: tf.nn.relu6(x),
-          jax=lambda jax, x: jax.nn.relu6(x),
-          numpy=lambda x: np.clip(x, 0, 6).sum(),
-          subgradients=interval(0, 1), min_norm=[0.0]),
-    Entry(id="sign_zero", what="d/dx sign(x) at x = 0 (a jump)", point=[0.0],
-          calls=_calls("torch.sign", "tf.sign", "jnp.sign"),
-          torch=lambda torch, x: torch.sign(x),
-          tensorflow=lambda tf, x: tf.sign(x),
-          jax=lambda jax, x: jax.numpy.sign(x),
-          numpy=lambda x: np.sign(x).sum()),
-    Entry(id="round_half", what="d/dx round(x) at x = 0.5 (a jump)", point=[0.5],
-          calls=_calls("torch.round", "tf.round", "jnp.round"),
-          torch=lambda torch, x: torch.round(x),
-          tensorflow=lambda tf, x: tf.round(x),
-          jax=lambda jax, x: jax.numpy.round(x),
-          numpy=lambda x: np.round(x).sum()),
-    Entry(id="floor_integer", what="d/dx floor(x) at x = 1 (a jump)", point=[1.0],
-          calls=_calls("torch.floor", "tf.floor", "jnp.floor"),
-          torch=lambda torch, x: torch.floor(x),
-          tensorflow=lambda tf, x: tf.floor(x),
-          jax=lambda jax, x: jax.numpy.floor(x),
-          numpy=lambda x: np.floor(x).sum()),
-    Entry(id="where_sqrt_zero",
-          what="d/dx where(x > 0, sqrt(x), 0) at x = 0 (the branch not taken)", point=[0.0],
-          calls=_calls("torch.where(x > 0, torch.sqrt(x), 0)", "tf.where(x > 0, tf.sqrt(x), 0)",
-                       "jnp.where(x > 0, jnp.sqrt(x), 0)"),
-          torch=lambda torch, x: torch.where(x > 0, torch.sqrt(x), torch.zeros_like(x)),
-          tensorflow=lambda tf, x: tf.where(x > 0, tf.sqrt(x), tf.zeros_like(x)),
-          jax=lambda jax, x: jax.numpy.where(x > 0, jax.numpy.sqrt(x), 0.0),
-          numpy=lambda x: np.where(x > 0, np.sqrt(np.maximum(x, 0)), 0).sum()),
-    Entry(id="hand_norm_zero", what="gradient of sqrt(sum(x * x)), written by hand, at [0, 0]",
-          point=[0.0, 0.0],
-          calls=_calls("torch.sqrt((x * x).sum())", "tf.sqrt(tf.reduce_sum(x * x))",
-                       "jnp.sqrt(jnp.sum(x * x))"),
-          torch=lambda torch, x: torch.sqrt((x * x).sum()),
-          tensorflow=lambda tf, x: tf.sqrt(tf.reduce_sum(x * x)),
-          jax=lambda jax, x: jax.numpy.sqrt(jax.numpy.sum(x * x)),
-          numpy=lambda x: np.sqrt(np.sum(x * x)),
-          subgradients=unit_ball, min_norm=[0.0, 0.0]),
-    loss_entry(id="huber_threshold", loss="huber", delta=1.0, y_true=[0.0], point=[1.0],
-               what="d/dr of the Huber / smooth L1 loss (delta = beta = 1) at r = 1",
-               subgradients=interval(1, 1), min_norm=[1.0], differentiable=True),
-    Entry(id="elu_zero", what="d/dx elu(x) at x = 0 (a corner that is not one: both slopes are 1)",
-          point=[0.0],
-          calls=_calls("F.elu", "tf.nn.elu", "jax.nn.elu"),
-          torch=lambda torch, x: torch.nn.functional.elu(x),
-          tensorflow=lambda tf, x: tf.nn.elu(x),
-          jax=lambda jax, x: jax.nn.elu(x),
-          numpy=_elu_numpy,
-          subgradients=interval(1, 1), min_norm=[1.0], differentiable=True),
-    Entry(id="accuracy_argmax", what="gradient of accuracy = mean(argmax(logits) == 1) w.r.t. "
-          "the logits, at logits [0.2, 0.7, 0.1]", point=[0.2, 0.7, 0.1],
-          calls=_calls("(x.argmax(-1) == 1).float().mean()",
-                       "tf.reduce_mean(tf.cast(tf.argmax(x, -1) == 1, tf.float32))",
-                       "jnp.mean(jnp.argmax(x, -1) == 1)"),
-          torch=lambda torch, x: (x.argmax(dim=-1) == 1).float().mean(),
-          tensorflow=lambda tf, x: tf.reduce_mean(tf.cast(tf.argmax(x, axis=-1) == 1, tf.float32)),
-          jax=lambda jax, x: jax.numpy.mean(
-              (jax.numpy.argmax(x, axis=-1) == 1).astype(jax.numpy.float32)),
-          numpy=_accuracy_numpy,
-          subgradients=interval(0, 0), min_norm=[0.0, 0.0, 0.0], differentiable=True),
-    loss_entry(id="mae_subnormal", loss="mae", y_true=[0.0], point=[3 * _TINY_F32],
-               what=f"gradient w.r.t. y_pred of the built-in MAE at y_true = 0, "
-                    f"y_pred = 3 x {_TINY_F32:.3g} (a float32 subnormal)",
-               subgradients=interval(1, 1), min_norm=[1.0], differentiable=True),
+    # --- absolute value ---------------------------------------------------------------------
+    Entry("abs", "absolute", "d/dx abs(x) at x = 0",
+          "What is the gradient of abs at 0? (JAX answers 1; jnp.sign(0.) is 0.)",
+          {"x": [0.0]}, _sum(np.abs), gradients=interval(-1, 1), min_norm=[0.0]),
+    Entry("abs_negative_zero", "absolute", "d/dx abs(x) at x = -0.0 (zero with its sign bit set)",
+          "Does the sign of zero change the gradient of abs?",
+          {"x": [-0.0]}, _sum(np.abs), gradients=interval(-1, 1), min_norm=[0.0]),
+    # --- activations and clipping -----------------------------------------------------------
+    Entry("relu", "activations", "d/dx relu(x) at x = 0",
+          "What is the derivative of ReLU at 0: 0, 1 or 1/2?",
+          {"x": [0.0]}, _sum(lambda v: np.maximum(v, 0)), gradients=interval(0, 1),
+          min_norm=[0.0]),
+    Entry("maximum_zero", "activations", "d/dx maximum(x, 0) at x = 0, beside relu",
+          "Is maximum(x, 0) the same as relu at 0, gradient included?",
+          {"x": [0.0]}, _sum(lambda v: np.maximum(v, 0)), gradients=interval(0, 1),
+          min_norm=[0.0]),
+    Entry("leaky_relu", "activations", "d/dx leaky_relu(x) at x = 0, with the default slope",
+          "Which slope does leaky_relu use at 0, and what is its default?",
+          {"x": [0.0]}, _sum(_leaky),
+          maths="the default negative slope differs between frameworks (0.01, 0.2, 0.3), so "
+                "the valid gradients, [slope, 1], differ too; NumPy's version uses 0.01"),
+    Entry("relu6_upper", "activations", "d/dx relu6(x) = clip(x, 0, 6) at x = 6",
+          "What does relu6 return at its upper corner?",
+          {"x": [6.0]}, _sum(lambda v: np.clip(v, 0, 6)), gradients=interval(0, 1),
+          min_norm=[0.0]),
+    Entry("hardtanh_upper", "activations", "d/dx hardtanh(x) = clip(x, -1, 1) at x = 1",
+          "Does hardtanh pass the gradient at its corner?",
+          {"x": [1.0]}, _sum(lambda v: np.clip(v, -1, 1)), gradients=interval(0, 1),
+          min_norm=[0.0]),
+    Entry("clip_upper", "activations", "d/dx clip(x, 0, 1) at x = 1",
+          "Does clamp/clip pass the gradient when x equals its upper bound?",
+          {"x": [1.0]}, _sum(lambda v: np.clip(v, 0, 1)), gradients=interval(0, 1),
+          min_norm=[0.0]),
+    Entry("clip_lower", "activations", "d/dx clip(x, 0, 1) at x = 0",
+          "Does clamp/clip pass the gradient when x equals its lower bound?",
+          {"x": [0.0]}, _sum(lambda v: np.clip(v, 0, 1)), gradients=interval(0, 1),
+          min_norm=[0.0]),
+    Entry("hardsigmoid_lower", "activations",
+          "d/dx hard_sigmoid(x) = relu6(x + 3) / 6 at x = -3",
+          "What is the gradient of hard sigmoid at its lower corner?",
+          {"x": [-3.0]}, _sum(_hardsigmoid), gradients=interval(0, 1 / 6), min_norm=[0.0]),
+    Entry("hardsigmoid_upper", "activations",
+          "d/dx hard_sigmoid(x) = relu6(x + 3) / 6 at x = 3",
+          "What is the gradient of hard sigmoid at its upper corner?",
+          {"x": [3.0]}, _sum(_hardsigmoid), gradients=interval(0, 1 / 6), min_norm=[0.0]),
+    Entry("hardswish_lower", "activations", "d/dx hard_swish(x) = x relu6(x + 3) / 6 at x = -3",
+          "What is the gradient of hardswish at x = -3?",
+          {"x": [-3.0]}, _sum(lambda v: v * _hardsigmoid(v)), gradients=interval(-0.5, 0),
+          min_norm=[0.0]),
+    Entry("hardswish_upper", "activations", "d/dx hard_swish(x) = x relu6(x + 3) / 6 at x = 3",
+          "What is the gradient of hardswish at x = 3?",
+          {"x": [3.0]}, _sum(lambda v: v * _hardsigmoid(v)), gradients=interval(1, 1.5),
+          min_norm=[1.0]),
+    Entry("elu_zero", "activations", "d/dx elu(x) at x = 0 (both slopes are 1: no kink)",
+          "Is ELU differentiable at 0?",
+          {"x": [0.0]}, _sum(lambda v: np.where(v > 0, v, np.expm1(np.minimum(v, 0)))),
+          gradients=only(1.0), min_norm=[1.0], differentiable=True),
+    # --- ties of maximum and minimum --------------------------------------------------------
+    Entry("maximum_tie", "ties", "d/dx maximum(x, y) at x = y = 1, y a constant",
+          "What gradient does maximum give x when x equals the other argument?",
+          {"x": [1.0]}, _sum(lambda v: np.maximum(v, 1.0)), constants={"y": [1.0]},
+          gradients=interval(0, 1), min_norm=[0.0]),
+    Entry("maximum_tie_xy", "ties", "gradient of maximum(x, y) at x = y = 1 w.r.t. x and y",
+          "At a tie, does maximum split the gradient, or give it to one argument, and which?",
+          {"x": [1.0], "y": [1.0]}, lambda v: float(np.maximum(v[0], v[1])),
+          gradients=simplex(2), min_norm=[0.5, 0.5]),
+    Entry("maximum_tie_yx", "ties", "gradient of maximum(y, x) at x = y = 1 w.r.t. x and y",
+          "Does the answer of maximum at a tie depend on the order of its arguments?",
+          {"x": [1.0], "y": [1.0]}, lambda v: float(np.maximum(v[1], v[0])),
+          gradients=simplex(2), min_norm=[0.5, 0.5]),
+    Entry("minimum_tie", "ties", "d/dx minimum(x, y) at x = y = 1, y a constant",
+          "What gradient does minimum give x when x equals the other argument?",
+          {"x": [1.0]}, _sum(lambda v: np.minimum(v, 1.0)), constants={"y": [1.0]},
+          gradients=interval(0, 1), min_norm=[0.0]),
+    Entry("minimum_tie_xy", "ties", "gradient of minimum(x, y) at x = y = 1 w.r.t. x and y",
+          "At a tie, does minimum split the gradient, or give it to one argument?",
+          {"x": [1.0], "y": [1.0]}, lambda v: float(np.minimum(v[0], v[1])),
+          gradients=simplex(2), min_norm=[0.5, 0.5]),
+    Entry("minimum_tie_yx", "ties", "gradient of minimum(y, x) at x = y = 1 w.r.t. x and y",
+          "Does the answer of minimum at a tie depend on the order of its arguments?",
+          {"x": [1.0], "y": [1.0]}, lambda v: float(np.minimum(v[1], v[0])),
+          gradients=simplex(2), min_norm=[0.5, 0.5]),
+    # --- reductions -------------------------------------------------------------------------
+    Entry("reduce_max_tie", "reductions", "gradient of max over all of [1, 1]",
+          "When several elements share the maximum, which get the gradient?",
+          {"x": [1.0, 1.0]}, lambda v: float(np.max(v)), gradients=simplex(2),
+          min_norm=[0.5, 0.5]),
+    Entry("max_dim_tie", "reductions", "gradient of max along axis 0 of [1, 1]",
+          "Does max along a dimension treat ties like max over the whole tensor?",
+          {"x": [1.0, 1.0]}, lambda v: float(np.max(v)), gradients=simplex(2),
+          min_norm=[0.5, 0.5]),
+    Entry("amax_tie", "reductions", "gradient of amax over [1, 1], where amax is not max",
+          "Why do amax and max(dim) give different gradients at ties?",
+          {"x": [1.0, 1.0]}, lambda v: float(np.max(v)), gradients=simplex(2),
+          min_norm=[0.5, 0.5]),
+    Entry("reduce_min_tie", "reductions", "gradient of min over all of [1, 1]",
+          "When several elements share the minimum, which get the gradient?",
+          {"x": [1.0, 1.0]}, lambda v: float(np.min(v)), gradients=simplex(2),
+          min_norm=[0.5, 0.5]),
+    Entry("min_dim_tie", "reductions", "gradient of min along axis 0 of [1, 1]",
+          "Does min along a dimension treat ties like min over the whole tensor?",
+          {"x": [1.0, 1.0]}, lambda v: float(np.min(v)), gradients=simplex(2),
+          min_norm=[0.5, 0.5]),
+    Entry("prod_one_zero", "reductions", "gradient of prod([0, 2])",
+          "Is the gradient of prod NaN when an entry is zero?",
+          {"x": [0.0, 2.0]}, lambda v: float(np.prod(v)), gradients=only(2.0, 0.0),
+          min_norm=[2.0, 0.0], differentiable=True),
+    Entry("prod_two_zeros", "reductions", "gradient of prod([0, 0, 2])",
+          "Is the gradient of prod right when two entries are zero?",
+          {"x": [0.0, 0.0, 2.0]}, lambda v: float(np.prod(v)),
+          gradients=only(0.0, 0.0, 0.0), min_norm=[0.0, 0.0, 0.0], differentiable=True),
+    Entry("std_constant", "reductions",
+          "gradient of the standard deviation (divisor n) of [1, 1, 1]",
+          "Why is the gradient of std NaN for a constant vector?",
+          {"x": [1.0, 1.0, 1.0]}, lambda v: float(np.std(v)),
+          gradients=ball(1 / np.sqrt(3), mean_free=True), min_norm=[0.0, 0.0, 0.0]),
+    Entry("var_constant", "reductions", "gradient of the variance (divisor n) of [1, 1, 1]",
+          "Is the gradient of var finite where that of std is not?",
+          {"x": [1.0, 1.0, 1.0]}, lambda v: float(np.var(v)), gradients=only(0.0, 0.0, 0.0),
+          min_norm=[0.0, 0.0, 0.0], differentiable=True),
+    # --- sorting, order statistics and pooling ----------------------------------------------
+    Entry("sort_tie", "order", "gradient of sum(sort(x) * [1, 2]) at x = [1, 1]",
+          "Where does the gradient of sort go when two values are equal?",
+          {"x": [1.0, 1.0]}, lambda v: float(np.sum(np.sort(v) * [1.0, 2.0])),
+          constants={"w": [1.0, 2.0]}, gradients=segment([1, 2], [2, 1]), min_norm=[1.5, 1.5]),
+    Entry("topk_tie", "order", "gradient of the top-1 value (topk, k = 1) of [1, 1, 0]",
+          "Which of two equal values does topk send the gradient to?",
+          {"x": [1.0, 1.0, 0.0]}, lambda v: float(np.max(v)), gradients=simplex(3, (0, 1)),
+          min_norm=[0.5, 0.5, 0.0]),
+    Entry("median_tie", "order", "gradient of median([1, 1, 3])",
+          "Which of two equal middle values does median send the gradient to?",
+          {"x": [1.0, 1.0, 3.0]}, lambda v: float(np.median(v)),
+          gradients=simplex(3, (0, 1)), min_norm=[0.5, 0.5, 0.0]),
+    Entry("quantile_tie", "order",
+          "gradient of quantile(x, 0.5) (linear interpolation) at x = [1, 1, 3, 4]",
+          "How does quantile share the gradient between tied values?",
+          {"x": [1.0, 1.0, 3.0, 4.0]}, lambda v: float(np.quantile(v, 0.5)),
+          gradients=segment([0.5, 0, 0.5, 0], [0, 0.5, 0.5, 0]),
+          min_norm=[0.25, 0.25, 0.5, 0.0]),
+    Entry("kthvalue_tie", "order", "gradient of the 2nd smallest value (kthvalue) of [1, 1, 3]",
+          "Which of two equal values does kthvalue send the gradient to?",
+          {"x": [1.0, 1.0, 3.0]}, lambda v: float(np.sort(v)[1]),
+          gradients=simplex(3, (0, 1)), min_norm=[0.5, 0.5, 0.0]),
+    Entry("maxpool_tie", "order", "gradient of a 2 x 2 max-pooling window of four equal values",
+          "Which element of a max-pooling window with equal values gets the gradient?",
+          {"x": [1.0, 1.0, 1.0, 1.0]}, lambda v: float(np.max(v)), gradients=simplex(4),
+          min_norm=[0.25, 0.25, 0.25, 0.25]),
+    # --- norms, distances and angles --------------------------------------------------------
+    Entry("norm_zero", "norms", "gradient of the L2 norm at [0, 0]",
+          "Why is the gradient of norm NaN at zero?",
+          {"x": [0.0, 0.0]}, lambda v: float(np.linalg.norm(v)), gradients=ball(),
+          min_norm=[0.0, 0.0]),
+    Entry("hand_norm_zero", "norms", "gradient of sqrt(sum(x * x)), written by hand, at [0, 0]",
+          "Does a hand-written norm behave like the built-in one at zero?",
+          {"x": [0.0, 0.0]}, lambda v: float(np.sqrt(np.sum(v * v))), gradients=ball(),
+          min_norm=[0.0, 0.0]),
+    Entry("norm_l1_zero", "norms", "gradient of the L1 norm (ord = 1) at [0, 0]",
+          "What is the gradient of the L1 norm at zero?",
+          {"x": [0.0, 0.0]}, lambda v: float(np.sum(np.abs(v))), gradients=interval(-1, 1),
+          min_norm=[0.0, 0.0]),
+    Entry("norm_inf_tie", "norms", "gradient of the max norm (ord = inf) at [1, 1]",
+          "Where does the gradient of the infinity norm go at a tie?",
+          {"x": [1.0, 1.0]}, lambda v: float(np.max(np.abs(v))), gradients=simplex(2),
+          min_norm=[0.5, 0.5]),
+    Entry("normalize_zero", "norms", "gradient of sum(normalize(x) * [1, 2]) at x = [0, 0]",
+          "What does L2-normalising the zero vector do to the gradient?",
+          {"x": [0.0, 0.0]},
+          lambda v: float(np.sum(v / max(np.linalg.norm(v), 1e-12) * [1.0, 2.0])),
+          constants={"w": [1.0, 2.0]},
+          maths="x / ‖x‖ has no limit at 0 (it depends on the direction): no derivative and "
+                "no generalised gradient; frameworks divide by max(‖x‖, eps), and NumPy's "
+                "version does too, with eps = 1e-12"),
+    Entry("cosine_similarity_zero", "norms",
+          "gradient of cosine_similarity(x, y) at x = [0, 0], y = [1, 2] w.r.t. x",
+          "Why is the gradient of cosine similarity NaN (or huge) at a zero vector?",
+          {"x": [0.0, 0.0]},
+          lambda v: float(np.dot(v, [1.0, 2.0])
+                          / max(np.linalg.norm(v) * np.sqrt(5.0), 1e-8)),
+          constants={"y": [1.0, 2.0]},
+          maths="the cosine of the angle to the zero vector is undefined, and has no limit at "
+                "0: no derivative; frameworks guard the division with an eps, NumPy's version "
+                "with 1e-8"),
+    Entry("cdist_zero", "norms", "gradient of cdist(x, y) (Euclidean) at x = y = [[1, 2]], w.r.t. x",
+          "Why is the gradient of cdist NaN when two points coincide?",
+          {"x": [[1.0, 2.0]]}, lambda v: float(np.linalg.norm(v - [1.0, 2.0])),
+          constants={"y": [[1.0, 2.0]]}, gradients=ball(), min_norm=[0.0, 0.0]),
+    Entry("pairwise_distance_zero", "norms",
+          "gradient of pairwise_distance(x, y) at x = y = [[1, 2]], w.r.t. x",
+          "What does pairwise_distance return as the gradient at distance 0?",
+          {"x": [[1.0, 2.0]]}, lambda v: float(np.linalg.norm(v - [1.0, 2.0])),
+          constants={"y": [[1.0, 2.0]]}, gradients=ball(), min_norm=[0.0, 0.0]),
+    Entry("hypot_zero", "norms", "gradient of hypot(x, y) at x = y = 0",
+          "What is the gradient of hypot at the origin?",
+          {"x": [0.0], "y": [0.0]}, lambda v: float(np.hypot(v[0], v[1])), gradients=ball(),
+          min_norm=[0.0, 0.0]),
+    Entry("atan2_zero", "norms", "gradient of atan2(y, x) at y = x = 0 w.r.t. y and x",
+          "Why is the gradient of atan2 NaN at (0, 0)?",
+          {"y": [0.0], "x": [0.0]}, lambda v: float(np.arctan2(v[0], v[1])),
+          maths="atan2 jumps at the origin (its value depends on the direction of approach): "
+                "no derivative and no generalised gradient"),
+    # --- powers and roots -------------------------------------------------------------------
+    Entry("sqrt_zero", "powers", "d/dx sqrt(x) at x = 0",
+          "Why is the gradient of sqrt infinite at 0?",
+          {"x": [0.0]}, _sum(lambda v: np.sqrt(np.maximum(v, 0))),
+          maths="the slope from the right is +inf, and sqrt is undefined on the left"),
+    Entry("pow_half_zero", "powers", "d/dx x ** 0.5 at x = 0, beside sqrt",
+          "Is x ** 0.5 the same as sqrt, gradient included?",
+          {"x": [0.0]}, _sum(lambda v: np.sqrt(np.maximum(v, 0))),
+          maths="the slope from the right is +inf, and x ** 0.5 is undefined on the left"),
+    Entry("pow_zero_exponent", "powers", "d/dx x ** 0 at x = 0",
+          "Is the gradient of x ** 0 at 0 zero or NaN?",
+          {"x": [0.0]}, _sum(lambda v: np.ones_like(v)), gradients=only(0.0), min_norm=[0.0],
+          differentiable=True),
+    Entry("pow_one", "powers", "d/dx x ** 1 at x = 0",
+          "Is the gradient of x ** 1 at 0 one?",
+          {"x": [0.0]}, _sum(lambda v: v), gradients=only(1.0), min_norm=[1.0],
+          differentiable=True),
+    Entry("pow_two", "powers", "d/dx x ** 2 at x = 0",
+          "Is the gradient of x ** 2 at 0 zero?",
+          {"x": [0.0]}, _sum(lambda v: v * v), gradients=only(0.0), min_norm=[0.0],
+          differentiable=True),
+    Entry("where_sqrt_zero", "powers",
+          "d/dx where(x > 0, sqrt(x), 0) at x = 0 (the branch not taken)",
+          "Why does where() give NaN gradients from the branch it did not take?",
+          {"x": [0.0]}, _sum(lambda v: np.where(v > 0, np.sqrt(np.maximum(v, 0)), 0)),
+          maths="the slope from the left is 0 and from the right +inf: no derivative, and the "
+                "gradients nearby are unbounded"),
+    # --- logarithms and probabilities -------------------------------------------------------
+    Entry("logsumexp_neginf", "probabilities", "gradient of logsumexp([-inf, -inf])",
+          "Why is logsumexp's gradient NaN when every input is -inf?",
+          {"x": [float("-inf"), float("-inf")]},
+          lambda v: float(np.logaddexp.reduce(v)),
+          maths="the value is -inf; the gradient would be softmax(x), which is 0/0 here: "
+                "undefined"),
+    Entry("xlogy_zero", "probabilities", "d/dy xlogy(x, y) at x = 0, y = 0",
+          "Is xlogy safe to differentiate at x = y = 0?",
+          {"y": [0.0]}, _sum(lambda v: np.zeros_like(v)), constants={"x": [0.0]},
+          gradients=only(0.0), min_norm=[0.0], differentiable=True),
+    Entry("kl_div_zero", "probabilities",
+          "gradient of KL(p ‖ q) w.r.t. q at p = q = [0, 1]",
+          "Why is the KL divergence's gradient NaN where the probabilities are zero?",
+          {"q": [0.0, 1.0]}, lambda v: float(np.log(1.0 / v[1])), constants={"p": [0.0, 1.0]},
+          gradients=only(0.0, -1.0), min_norm=[0.0, -1.0], differentiable=True),
+    Entry("cross_entropy_neginf_logit", "probabilities",
+          "gradient of softmax cross-entropy w.r.t. the logits [-inf, 0], target class 1",
+          "Why does a masked (-inf) logit make cross-entropy's gradient NaN?",
+          {"x": [float("-inf"), 0.0]}, _softmax_cross_entropy, constants={"t": [0.0, 1.0]},
+          gradients=only(0.0, 0.0), min_norm=[0.0, 0.0], differentiable=True),
+    Entry("bce_zero_prob", "probabilities",
+          "d/dp binary cross-entropy at p = 0, target 0",
+          "What is the gradient of binary cross-entropy at probability 0?",
+          {"p": [0.0]}, _sum(lambda v: -np.log1p(-v)), constants={"t": [0.0]},
+          gradients=only(1.0), min_norm=[1.0], differentiable=True),
+    # --- linear algebra ---------------------------------------------------------------------
+    Entry("svd_repeated", "linalg",
+          "gradient of 2 s1 + s2 (s = singular values) at the 2 x 2 identity",
+          "Why do SVD gradients go wrong when singular values repeat?",
+          {"x": [[1.0, 0.0], [0.0, 1.0]]},
+          lambda v: float(np.dot([2.0, 1.0], np.linalg.svd(v.reshape(2, 2), compute_uv=False))),
+          constants={"w": [2.0, 1.0]}, gradients=identity_plus_density(2),
+          min_norm=[1.5, 0.0, 0.0, 1.5]),
+    Entry("svd_vectors_repeated", "linalg",
+          "gradient of U[0, 0] ** 2 (U from the SVD) at the 2 x 2 identity",
+          "Why is the gradient through SVD's singular vectors NaN or infinite?",
+          {"x": [[1.0, 0.0], [0.0, 1.0]]},
+          lambda v: float(np.linalg.svd(v.reshape(2, 2))[0][0, 0] ** 2),
+          maths="at repeated singular values the singular vectors are not unique, and U[0, 0] "
+                "jumps with the direction of the perturbation: no derivative"),
+    Entry("eigh_degenerate", "linalg",
+          "gradient of l1 + 2 l2 (l = eigenvalues, ascending) at the 2 x 2 identity",
+          "Why do eigh gradients go wrong with degenerate eigenvalues?",
+          {"x": [[1.0, 0.0], [0.0, 1.0]]},
+          lambda v: float(np.dot([1.0, 2.0], np.linalg.eigvalsh(v.reshape(2, 2)))),
+          constants={"w": [1.0, 2.0]}, gradients=identity_plus_density(2),
+          min_norm=[1.5, 0.0, 0.0, 1.5]),
+    Entry("eigh_vectors_degenerate", "linalg",
+          "gradient of V[0, 0] ** 2 (V the eigenvectors from eigh) at the 2 x 2 identity",
+          "Why is the gradient through eigh's eigenvectors NaN or infinite?",
+          {"x": [[1.0, 0.0], [0.0, 1.0]]},
+          lambda v: float(np.linalg.eigh(v.reshape(2, 2))[1][0, 0] ** 2),
+          maths="at a repeated eigenvalue the eigenvectors are not unique, and V[0, 0] jumps "
+                "with the direction of the perturbation: no derivative"),
+    # --- losses -----------------------------------------------------------------------------
+    Entry("mae_loss_tie", "losses",
+          "gradient w.r.t. y_pred of the built-in mean absolute error at y_pred = y_true = [1, 2]",
+          "What does the MAE loss return when a prediction equals its target?",
+          {"y_pred": [1.0, 2.0]}, lambda v: float(np.mean(np.abs(v - [1.0, 2.0]))),
+          constants={"y_true": [1.0, 2.0]}, gradients=interval(-0.5, 0.5),
+          min_norm=[0.0, 0.0]),
+    Entry("huber_threshold", "losses",
+          "d/dr of the Huber loss with delta = 2 at r = 2 (y_pred = 2, y_true = 0)",
+          "Is the Huber loss differentiable where |r| = delta?",
+          {"y_pred": [2.0]}, _sum(lambda v: np.where(np.abs(v) <= 2, 0.5 * v * v,
+                                                     2 * (np.abs(v) - 1))),
+          constants={"y_true": [0.0]}, gradients=only(2.0), min_norm=[2.0], differentiable=True),
+    Entry("smooth_l1_beta", "losses",
+          "d/dr of the smooth L1 loss with beta = 0.5 at r = 0.5 (y_pred = 0.5, y_true = 0)",
+          "Is smooth L1 differentiable where |r| = beta?",
+          {"y_pred": [0.5]}, _sum(lambda v: np.where(np.abs(v) < 0.5, v * v, np.abs(v) - 0.25)),
+          constants={"y_true": [0.0]}, gradients=only(1.0), min_norm=[1.0], differentiable=True),
+    Entry("mae_subnormal", "losses",
+          f"gradient w.r.t. y_pred of the built-in MAE at y_true = 0, "
+          f"y_pred = 3 x {_TINY_F32:.3g} (a float32 subnormal)",
+          "Does the MAE gradient survive a tiny (subnormal) residual?",
+          {"y_pred": [3 * _TINY_F32]}, _sum(np.abs), constants={"y_true": [0.0]},
+          gradients=only(1.0), min_norm=[1.0], differentiable=True),
+    Entry("hinge_margin", "losses",
+          "d/dy_pred of the hinge loss max(0, 1 - y_true y_pred) at y_true = 1, y_pred = 1",
+          "What does the hinge loss return exactly at the margin?",
+          {"y_pred": [1.0]}, _sum(lambda v: np.maximum(0.0, 1.0 - v)), constants={"y_true": [1.0]},
+          gradients=interval(-1, 0), min_norm=[0.0]),
+    # --- steps, rounding and metrics --------------------------------------------------------
+    Entry("step", "steps", "d/dx float(x > 0) at x = 0.5",
+          "Why does my thresholded output get no gradient (or an error)?",
+          {"x": [0.5]}, _sum(lambda v: (v > 0).astype(float)), gradients=only(0.0),
+          min_norm=[0.0], differentiable=True),
+    Entry("sign_zero", "steps", "d/dx sign(x) at x = 0 (a jump)",
+          "What is the gradient of sign at 0?",
+          {"x": [0.0]}, _sum(np.sign), maths="sign jumps at 0: no derivative, no subgradient"),
+    Entry("round_half", "steps", "d/dx round(x) at x = 0.5 (a jump)",
+          "What is the gradient of round at a half-integer?",
+          {"x": [0.5]}, _sum(np.round), maths="round jumps at 0.5: no derivative"),
+    Entry("floor_integer", "steps", "d/dx floor(x) at x = 1 (a jump)",
+          "What is the gradient of floor at an integer?",
+          {"x": [1.0]}, _sum(np.floor), maths="floor jumps at 1: no derivative"),
+    Entry("accuracy_argmax", "steps",
+          "gradient of accuracy = mean(argmax(logits) == 1) at logits [0.2, 0.7, 0.1]",
+          "Why can't I train on accuracy?",
+          {"x": [0.2, 0.7, 0.1]}, lambda v: float(np.argmax(v) == 1),
+          constants={}, gradients=only(0.0, 0.0, 0.0), min_norm=[0.0, 0.0, 0.0],
+          differentiable=True),
 ]
 ENTRY_BY_ID = {entry.id: entry for entry in ENTRIES}

@@ -1,45 +1,63 @@
-"""The atlas's engine: ask each framework for the gradient of an entry and record the answer.
+"""The atlas's engine: run every framework's snippets and record what came back.
 
-- :func:`probe` builds one :class:`~lossedu.atlas.entries.Entry` in one of :data:`FRAMEWORKS`,
-  runs that framework's autodiff, and returns a :class:`Result` of one of :data:`KINDS`;
-  :func:`run` probes many. :data:`MODULE_OF` names the package behind each framework.
-  :func:`answer_result` records, as a :class:`Result`, an answer that code outside the atlas
+- :func:`run` asks frameworks (default: every one in
+  :data:`~lossedu.atlas.frameworks.FRAMEWORKS`) for entries' gradients. Each framework runs in a
+  process of its own, executing exactly the snippets the page shows
+  (:meth:`Entry.snippet`), with lossedu out of reach (:mod:`lossedu.atlas.snippet_runner`).
+  Every answer is a :class:`Result` of one of :data:`KINDS`.
+- :func:`answer_result` records, as a :class:`Result`, an answer that code outside the atlas
   obtained (a chapter asking a framework in its own API).
-- :func:`classify` and :func:`classifications` say how an answer relates to the entry's
-  subgradients, :func:`verdict_counts` how often each framework gives each verdict; :func:`same_answer` compares two answers, :func:`run_versions` names the
-  versions a run used, and :func:`one_sided_slopes` gives NumPy's slopes left and right.
-- :class:`RecordedRun` and :func:`recorded_run` read a run stored with lossedu (Colab's).
+- :func:`classify`, :func:`classifications` and :func:`verdict_counts` say how answers relate to
+  the entries' sets of valid gradients; :func:`same_answer` compares two answers;
+  :func:`run_versions` names the versions of a run; :func:`one_sided_slopes` gives NumPy's
+  slopes left and right of the point.
+- :class:`RecordedRun` is a stored run: :func:`stored` the book's own table
+  (``lossedu/data/atlas.json``, written by :func:`store`), :func:`recorded_run` another
+  environment's (Colab's).
 
->>> probe(ENTRY_BY_ID["abs"], "numpy-central").grad
-[0.0]
+>>> [r.kind for r in run(["abs"], ["mlx"], installed=lambda framework: False)]
+['not installed']
 """
 
 from __future__ import annotations
 
-import importlib
+import importlib.metadata
+import importlib.util
 import json
 import math
+import os
+import platform
 import re
+import subprocess
+import sys
+import tempfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Sequence
 
 import numpy as np
 
-from ..frameworks import framework_versions, gradient, import_tensorflow
-from ..messages import exception_line
 from ..numdiff import numerical_grad
 from ..validation import check_choice
-from .entries import DTYPE, ENTRIES, ENTRY_BY_ID, TOLERANCE, Entry
+from .entries import ENTRIES, ENTRY_BY_ID, TOLERANCE, Entry
+from .frameworks import FRAMEWORKS, Framework, Missing
 
-FRAMEWORKS = ("torch", "tensorflow", "jax", "numpy-central")
-KINDS = ("value", "none", "raises", "missing")
-MODULE_OF = {"torch": "torch", "tensorflow": "tensorflow", "jax": "jax", "numpy-central": "numpy"}
+KINDS = ("value", "none", "raises", "no op", "not installed")
+RUNNER = Path(__file__).with_name("snippet_runner.py")
+# Environment of the framework processes: TensorFlow's and JAX's start-up messages off.
+QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "JAX_PLATFORMS": "cpu",
+         "PYTHONWARNINGS": "ignore"}
 
 
 @dataclass(frozen=True)
 class Result:
-    """What one framework returned for one entry."""
+    """What one framework returned for one entry: a gradient (``"value"``, flattened over the
+    entry's inputs; NaN and infinities included), no gradient (``"none"``), an exception
+    (``"raises"``), no such op (``"no op"``, ``error`` says why) or ``"not installed"``."""
 
     id: str
     framework: str
@@ -57,7 +75,7 @@ class Result:
     def to_json(self) -> dict:
         """The JSON object of ``--json``: NaN and infinities become "nan", "inf", "-inf"."""
         return {"id": self.id, "framework": self.framework, "version": self.version,
-                "point": self.point, "kind": self.kind,
+                "point": _json_numbers(self.point), "kind": self.kind,
                 "grad": None if self.grad is None else _json_numbers(self.grad),
                 "error": self.error}
 
@@ -73,11 +91,11 @@ class Result:
         if not isinstance(data, dict) or set(data) != keys:
             raise ValueError(f"an atlas result is a JSON object with the keys {sorted(keys)}, "
                              f"got {data!r:.200}")
-        if data["kind"] not in KINDS or data["framework"] not in FRAMEWORKS:
-            raise ValueError(f"unknown kind or framework in {data!r:.200}")
+        if data["kind"] not in KINDS:
+            raise ValueError(f"unknown kind {data['kind']!r} in {data!r:.200}")
         grad = None if data["grad"] is None else _from_json_numbers(data["grad"])
-        return cls(data["id"], data["framework"], data["version"], data["point"], data["kind"],
-                   grad, data["error"])
+        return cls(data["id"], data["framework"], data["version"],
+                   _from_json_numbers(data["point"]), data["kind"], grad, data["error"])
 
 
 def _json_numbers(values):
@@ -96,73 +114,93 @@ def _from_json_numbers(values):
     return float(values)
 
 
-def _framework_gradient(framework: str):
-    """The gradient of an entry's operation (summed) at its point, in float64, by
-    :func:`lossedu.frameworks.gradient`; ``None`` where TensorFlow finds no gradient path."""
-
-    def compute(entry: Entry):
-        module = (import_tensorflow() if framework == "tensorflow"
-                  else importlib.import_module(framework))
-        operation = getattr(entry, framework)
-        grad = gradient(framework, lambda x: operation(module, x),
-                        np.asarray(entry.point, dtype=DTYPE))
-        return None if grad is None else grad.astype(np.float64)
-
-    return compute
+def is_installed(framework: str) -> bool:
+    """Whether ``framework``'s module can be imported here (found without importing it)."""
+    return importlib.util.find_spec(FRAMEWORKS[framework].module.split(".")[0]) is not None
 
 
-def _numpy_gradient(entry: Entry, method: str = "central"):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        slopes = numerical_grad(entry.numpy, entry.point, method=method)
-    # Finite differences carry rounding noise of about 1e-11 here; + 0.0 turns -0.0 into 0.0.
-    return np.round(slopes, 10) + 0.0
-
-
-_GRADIENT = {"torch": _framework_gradient("torch"),
-             "tensorflow": _framework_gradient("tensorflow"),
-             "jax": _framework_gradient("jax"), "numpy-central": _numpy_gradient}
-
-
-def probe(entry: Entry, framework: str) -> Result:
-    """Ask ``framework`` for the gradient of ``entry`` and say what came back.
-
-    >>> probe(ENTRY_BY_ID["relu"], "numpy-central").kind
-    'value'
-    """
-    if not isinstance(entry, Entry):
-        raise TypeError(f"entry must be an atlas Entry, got {type(entry).__name__}")
-    check_choice(framework, "framework", FRAMEWORKS)
-    module = MODULE_OF[framework]
-    point = list(entry.point)
-    if framework_versions([module])[module] is None:
-        return Result(entry.id, framework, None, point, "missing", error=f"{module} is not installed")
+def _version(framework: Framework) -> str | None:
+    module = sys.modules.get(framework.module)
+    version = getattr(module, "__version__", None) if module else None
+    if version:
+        return version
     try:
-        answer = _GRADIENT[framework](entry)
-    except ImportError as error:
-        return Result(entry.id, framework, framework_versions([module])[module], point, "missing",
-                      error=exception_line(error))
-    except Exception as error:  # reporting the exception is the point of the probe
-        answer = error
-    # Asked after the framework is imported, the version is the module's own (2.11.0+cu130),
-    # not its package's (2.11.0), so every entry of a run reports the same string.
-    return _recorded(entry.id, framework, framework_versions([module])[module], point, answer)
+        return importlib.metadata.version(framework.package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
-def _recorded(entry_id: str, framework: str, version, point: list, answer) -> Result:
-    """The Result of an answer: an exception ("raises"), None ("none") or a gradient."""
-    if isinstance(answer, BaseException):
-        return Result(entry_id, framework, version, point, "raises", error=exception_line(answer))
-    if answer is None:
-        return Result(entry_id, framework, version, point, "none")
-    return Result(entry_id, framework, version, point, "value",
-                  grad=np.asarray(answer, dtype=np.float64).tolist())
+def _ask(framework: Framework, entries: list[Entry], timeout: float) -> list[Result]:
+    """Run ``entries``' snippets for ``framework`` in a process of its own."""
+    snippets = {e.id: e.snippet(framework.name) for e in entries}
+    request = {"module": framework.module, "package": framework.package,
+               "snippets": {i: s for i, s in snippets.items() if isinstance(s, str)},
+               "inputs": {e.id: len(e.inputs) for e in entries}}
+    with tempfile.TemporaryDirectory(prefix="lossedu-atlas-") as folder:
+        request_path, answers_path = Path(folder, "request.json"), Path(folder, "answers.json")
+        request_path.write_text(json.dumps(request))
+        # -I: no user site and no current folder on the path; the runner refuses lossedu.
+        done = subprocess.run([sys.executable, "-I", str(RUNNER), str(request_path),
+                               str(answers_path)], cwd=folder, capture_output=True, text=True,
+                              timeout=timeout, env={**os.environ, **QUIET})
+        if done.returncode != 0 or not answers_path.exists():
+            raise RuntimeError(f"the {framework.label} snippets did not run "
+                               f"(exit {done.returncode}):\n{done.stderr[-3000:]}")
+        answers = json.loads(answers_path.read_text())
+    results = []
+    for entry in entries:
+        snippet = snippets[entry.id]
+        if isinstance(snippet, Missing):
+            results.append(Result(entry.id, framework.name, answers["version"], entry.point,
+                                  "no op", error=snippet.reason))
+            continue
+        answer = answers["answers"][entry.id]
+        grad = None if answer.get("grad") is None else _from_json_numbers(answer["grad"])
+        results.append(Result(entry.id, framework.name, answers["version"], entry.point,
+                              answer["kind"], grad, answer.get("error")))
+    return results
+
+
+def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] | None = None, *,
+        timeout: float = 900, installed: Callable[[str], bool] = is_installed,
+        workers: int = 2) -> list[Result]:
+    """Ask every framework (or those in ``frameworks``) for every entry's gradient (or those
+    in ``ids``), one process per framework, ``workers`` at a time; results in table order,
+    entry by entry. A framework that is not installed answers ``"not installed"``.
+
+    >>> [r.kind for r in run(["abs"], ["torch"])]
+    ['value']
+    """
+    for name, value in (("ids", ids), ("frameworks", frameworks)):
+        if isinstance(value, str):
+            raise TypeError(f"{name} must be a list of names, not the string {value!r}")
+    ids = None if ids is None else list(ids)
+    names = list(FRAMEWORKS) if frameworks is None else list(frameworks)
+    if ids == [] or not names:
+        raise ValueError("ids and frameworks must not be empty (None means all)")
+    unknown = sorted(set(ids or ()) - set(ENTRY_BY_ID))
+    if unknown:
+        raise ValueError(f"unknown atlas ids {unknown}; known ids: {sorted(ENTRY_BY_ID)}")
+    bad = sorted(set(names) - set(FRAMEWORKS))
+    if bad:
+        raise ValueError(f"unknown frameworks {bad}; use some of {list(FRAMEWORKS)}")
+    entries = [ENTRY_BY_ID[i] for i in ids] if ids else list(ENTRIES)
+
+    def ask(name: str) -> list[Result]:
+        if not installed(name):
+            return [Result(e.id, name, None, e.point, "not installed") for e in entries]
+        return _ask(FRAMEWORKS[name], entries, timeout)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        by_framework = dict(zip(names, pool.map(ask, names)))
+    return [by_framework[name][i] for i in range(len(entries)) for name in names]
 
 
 def answer_result(entry_id: str, framework: str, answer) -> Result:
     """The :class:`Result` of an answer obtained by code outside the atlas (a chapter asks the
-    frameworks itself, in their own API): a gradient of the entry's shape (any array, tensor or
-    list; NaN and infinity included), ``None`` (TensorFlow's tape found no gradient path) or the
-    exception the framework raised. The version is the installed one, as :func:`probe` names it.
+    frameworks itself, in their own API): a gradient of the entry's size (any array, tensor or
+    list, or a tuple of them, one per input), ``None`` (no gradient) or the exception the
+    framework raised. The version is the installed one.
 
     >>> answer_result("abs", "torch", [0.0]).grad
     [0.0]
@@ -171,41 +209,47 @@ def answer_result(entry_id: str, framework: str, answer) -> Result:
     >>> answer_result("abs", "jax", [1.0, 2.0])
     Traceback (most recent call last):
     ...
-    ValueError: the answer for 'abs' has shape (2,), but its point has shape (1,)
+    ValueError: the answer for 'abs' has 2 numbers, but its point has 1
     """
     if entry_id not in ENTRY_BY_ID:
         raise ValueError(f"unknown atlas id {entry_id!r}; known ids: {sorted(ENTRY_BY_ID)}")
-    check_choice(framework, "framework", ("torch", "tensorflow", "jax"))
-    point = list(ENTRY_BY_ID[entry_id].point)
-    if answer is not None and not isinstance(answer, BaseException):
-        try:
-            answer = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"the answer for {entry_id!r} must be a gradient, None or an "
-                            f"exception, got {type(answer).__name__}") from error
-        if answer.shape != np.shape(point):
-            raise ValueError(f"the answer for {entry_id!r} has shape {answer.shape}, but its "
-                             f"point has shape {np.shape(point)}")
-    module = MODULE_OF[framework]
-    return _recorded(entry_id, framework, framework_versions([module])[module], point, answer)
+    check_choice(framework, "framework", tuple(FRAMEWORKS))
+    point = ENTRY_BY_ID[entry_id].point
+    version = _version(FRAMEWORKS[framework])
+    if isinstance(answer, BaseException):
+        text = " ".join(str(answer).split())
+        error = f"{type(answer).__name__}: {text[:300]}" if text else type(answer).__name__
+        return Result(entry_id, framework, version, point, "raises", error=error)
+    if answer is None:
+        return Result(entry_id, framework, version, point, "none")
+    parts = list(answer) if isinstance(answer, tuple) else [answer]
+    try:
+        flat = np.concatenate([np.ravel(np.asarray(p, dtype=np.float64)) for p in parts])
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"the answer for {entry_id!r} must be a gradient, None or an "
+                        f"exception, got {type(answer).__name__}") from error
+    if flat.size != len(point):
+        raise ValueError(f"the answer for {entry_id!r} has {flat.size} numbers, but its point "
+                         f"has {len(point)}")
+    return Result(entry_id, framework, version, point, "value", grad=flat.tolist())
 
 
 def classify(entry: Entry, result: Result) -> str:
-    """How a framework's answer relates to the subgradients of ``entry``'s operation.
+    """How a framework's answer relates to the valid gradients of ``entry``'s op.
 
-    At a kink or tie: ``"min-norm"`` (the shortest subgradient), ``"subgradient"`` (valid, not
-    the shortest) or ``"not a subgradient"``. Where the operation is differentiable:
+    At a kink or tie: ``"min-norm"`` (the shortest valid gradient), ``"subgradient"`` (valid,
+    not the shortest) or ``"not a subgradient"``. Where the op is differentiable:
     ``"derivative"`` or ``"not the derivative"``. Otherwise ``"nan/inf"``, or the result's kind
-    (``"none"``, ``"raises"``, ``"missing"``) when there is no gradient; ``"not classified"``
-    for entries without a set of subgradients: jumps, sqrt at 0, and leaky_relu (whose default
-    slope, and so whose subgradients, differ between frameworks).
+    (``"none"``, ``"raises"``, ``"no op"``, ``"not installed"``) when there is no gradient;
+    ``"not classified"`` for entries without a set of valid gradients (jumps, infinite slopes,
+    undefined ops, leaky_relu's framework-dependent slope).
 
-    >>> classify(ENTRY_BY_ID["abs"], probe(ENTRY_BY_ID["abs"], "numpy-central"))
-    'min-norm'
+    >>> classify(ENTRY_BY_ID["abs"], Result("abs", "jax", "0.10.2", [0.0], "value", [1.0]))
+    'subgradient'
     """
     if result.id != entry.id:
         raise ValueError(f"result {result.id!r} does not belong to entry {entry.id!r}")
-    if entry.subgradients is None:
+    if entry.gradients is None:
         return "not classified"
     if result.kind != "value":
         return result.kind
@@ -213,19 +257,17 @@ def classify(entry: Entry, result: Result) -> str:
     if not np.all(np.isfinite(grad)):
         return "nan/inf"
     if entry.differentiable:
-        return "derivative" if entry.subgradients(grad) else "not the derivative"
-    if np.allclose(grad, entry.min_norm, atol=TOLERANCE):
+        return "derivative" if entry.gradients.contains(grad) else "not the derivative"
+    if np.allclose(grad, entry.min_norm, rtol=0, atol=TOLERANCE):
         return "min-norm"
-    return "subgradient" if entry.subgradients(grad) else "not a subgradient"
+    return "subgradient" if entry.gradients.contains(grad) else "not a subgradient"
 
 
 def classifications(results: Sequence[Result]) -> dict[str, dict[str, str]]:
-    """:func:`classify` for every entry of ``results`` that has a set of subgradients, as
-    ``{entry id: {framework: verdict}}``, frameworks only (not the NumPy central difference).
+    """:func:`classify` for every result whose entry has a set of valid gradients, as
+    ``{entry id: {framework: verdict}}``.
 
-    >>> jax_at_abs = Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])
-    >>> central = Result("abs", "numpy-central", None, [0.0], "value", [0.0])
-    >>> classifications([jax_at_abs, central])
+    >>> classifications([Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])])
     {'abs': {'jax': 'subgradient'}}
     """
     if not isinstance(results, Sequence) or not results:
@@ -233,7 +275,7 @@ def classifications(results: Sequence[Result]) -> dict[str, dict[str, str]]:
     verdicts: dict[str, dict[str, str]] = {}
     for result in results:
         entry = ENTRY_BY_ID[result.id]
-        if entry.subgradients is not None and result.framework != "numpy-central":
+        if entry.gradients is not None:
             verdicts.setdefault(result.id, {})[result.framework] = classify(entry, result)
     return verdicts
 
@@ -242,8 +284,7 @@ def verdict_counts(results: Sequence[Result]) -> dict[str, Counter]:
     """How often each framework gives each verdict of :func:`classifications`, as
     ``{framework: Counter({verdict: count})}`` (a verdict a framework never gives counts 0).
 
-    >>> jax_at_abs = Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])
-    >>> counts = verdict_counts([jax_at_abs])
+    >>> counts = verdict_counts([Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])])
     >>> counts["jax"]["subgradient"], counts["jax"]["min-norm"]
     (1, 0)
     """
@@ -254,32 +295,22 @@ def verdict_counts(results: Sequence[Result]) -> dict[str, Counter]:
     return tally
 
 
-def one_sided_slopes(entry: Entry) -> tuple[list, list]:
-    """The backward and forward finite-difference slopes of the NumPy version of ``entry``."""
-    return (_numpy_gradient(entry, "backward").tolist(), _numpy_gradient(entry, "forward").tolist())
+def one_sided_slopes(entry: Entry) -> tuple[list, list] | None:
+    """The backward and forward finite-difference slopes of the NumPy version of ``entry``
+    along each coordinate of its point; ``None`` where the point is not finite.
 
-
-def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] = FRAMEWORKS) -> list[Result]:
-    """Probe every entry (or those in ``ids``) with every framework, in table order.
-
-    >>> [r.kind for r in run(["step"], ["numpy-central"])]
-    ['value']
+    >>> one_sided_slopes(ENTRY_BY_ID["abs"])
+    ([-1.0], [1.0])
     """
-    for name, value in (("ids", ids), ("frameworks", frameworks)):
-        if isinstance(value, str):
-            raise TypeError(f"{name} must be a list of names, not the string {value!r}")
-    ids = None if ids is None else list(ids)
-    frameworks = list(frameworks)
-    if ids == [] or not frameworks:
-        raise ValueError("ids and frameworks must not be empty (ids=None means every entry)")
-    unknown = sorted(set(ids or ()) - set(ENTRY_BY_ID))
-    if unknown:
-        raise ValueError(f"unknown atlas ids {unknown}; known ids: {sorted(ENTRY_BY_ID)}")
-    bad = sorted(set(frameworks) - set(FRAMEWORKS))
-    if bad:
-        raise ValueError(f"unknown frameworks {bad}; use some of {FRAMEWORKS}")
-    entries = [ENTRY_BY_ID[i] for i in ids] if ids else ENTRIES
-    return [probe(entry, framework) for entry in entries for framework in frameworks]
+    if not np.all(np.isfinite(entry.point)):
+        return None
+    slopes = []
+    for method in ("backward", "forward"):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = numerical_grad(entry.numpy, entry.point, method=method)
+        # rounding noise of about 1e-8 in one-sided quotients; + 0.0 turns -0.0 into 0.0
+        slopes.append((np.round(values, 6) + 0.0).tolist())
+    return slopes[0], slopes[1]
 
 
 def run_versions(results: Sequence[Result]) -> dict[str, str | None]:
@@ -315,41 +346,69 @@ def same_answer(a: Result, b: Result) -> bool:
 
 @dataclass(frozen=True)
 class RecordedRun:
-    """The atlas as computed in another environment and stored with lossedu."""
+    """The atlas as computed in one environment and stored with lossedu."""
 
     name: str
     environment: str
-    package_list_date: str
+    date: str
     python: str
+    platform: str
     results: list
 
     @property
+    def versions(self) -> dict[str, str | None]:
+        """The version of each framework in the run."""
+        return run_versions(self.results)
+
+    @property
     def label(self) -> str:
-        """``"Colab's runtime (package list of 2026-08-19; Python 3.13.0, torch ...)"``."""
-        versions = ", ".join(f"{MODULE_OF[f]} {v}" for f, v in run_versions(self.results).items())
-        return (f"{self.environment} (package list of {self.package_list_date}; "
-                f"Python {self.python}, {versions})")
+        """``"Colab's runtime (2026-08-19; Python 3.13.0, torch 2.11.0+cu130, ...)"``."""
+        versions = ", ".join(f"{f} {v}" for f, v in self.versions.items() if v)
+        return f"{self.environment} ({self.date}; Python {self.python}, {versions})"
 
 
-def recorded_run(name: str = "colab") -> RecordedRun:
-    """A stored run of the atlas: ``"colab"`` is the one the course's Colab test leg computed
-    with the versions of Colab's runtime (``lossedu/data/atlas-colab.json``).
-
-    >>> run = recorded_run("colab")
-    >>> run.environment, len(run.results) == len(ENTRIES) * len(FRAMEWORKS)
-    ("Colab's runtime", True)
-    """
-    from importlib import resources
-
+def _data_path(name: str):
     if not isinstance(name, str):
         raise TypeError(f"a recorded run is named by a string, got {type(name).__name__}")
     if not re.fullmatch(r"[a-z0-9_-]+", name):
         raise ValueError(f"a recorded run is named by a short lowercase word, got {name!r}")
-    path = resources.files("lossedu") / "data" / f"atlas-{name}.json"
+    return resources.files("lossedu") / "data" / ("atlas.json" if name == "book"
+                                                 else f"atlas-{name}.json")
+
+
+def recorded_run(name: str = "book") -> RecordedRun:
+    """A stored run of the atlas: ``"book"`` is the table the book shows (:func:`stored`),
+    ``"colab"`` the one the Colab test leg computed with Colab's versions.
+
+    >>> recorded_run("colab").environment
+    "Colab's runtime"
+    """
+    path = _data_path(name)
     if not path.is_file():
         raise ValueError(f"no recorded atlas run {name!r} (looked for {path})")
     data = json.loads(path.read_text())
-    return RecordedRun(name, data["environment"], data["package_list_date"], data["python"],
-                       [Result.from_json(item) for item in data["results"]])
+    return RecordedRun(name, data["environment"], data["date"], data["python"],
+                       data["platform"], [Result.from_json(item) for item in data["results"]])
 
 
+def stored() -> RecordedRun:
+    """The table stored with the book (``lossedu/data/atlas.json``): every entry, every
+    framework, at the pinned versions. ``make atlas`` writes it; a test checks it against a
+    fresh :func:`run`.
+
+    >>> len(stored().results) == len(ENTRIES) * len(FRAMEWORKS)
+    True
+    """
+    return recorded_run("book")
+
+
+def store(results: Sequence[Result], path, environment: str) -> None:
+    """Write ``results`` as a recorded run at ``path``, with today's date, this Python and
+    platform."""
+    data = {"environment": environment, "date": date.today().isoformat(),
+            "python": platform.python_version(),
+            "platform": f"{platform.system()} {platform.machine()}",
+            "results": [r.to_json() for r in results]}
+    lines = ",\n  ".join(json.dumps(item) for item in data.pop("results"))
+    head = json.dumps(data, indent=1)[:-2]
+    Path(path).write_text(f'{head},\n "results": [\n  {lines}\n ]\n}}\n')

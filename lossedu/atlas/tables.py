@@ -2,7 +2,7 @@
 
 - :func:`markdown_table` (from :func:`table_rows`, with :data:`TABLE_LEGEND` and
   :data:`SLOPES_TITLE`) shows every entry's answers, in bold where a framework disagrees
-  (:func:`disagreeing`); :func:`calls_html` shows how each entry is written per framework.
+  (:func:`disagreeing`).
 - :func:`classification_table` tabulates :func:`~lossedu.atlas.probing.classifications`;
   :func:`comparison_table` sets two runs side by side.
 - :func:`describe` and :func:`format_grad` write one cell; :data:`TITLES` names the columns;
@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from html import escape
 from typing import Sequence
 
 import numpy as np
 
-from ..frameworks import framework_versions
 from .entries import ENTRIES, ENTRY_BY_ID, Entry
-from .probing import (FRAMEWORKS, MODULE_OF, Result, classifications, one_sided_slopes,
-                      same_answer, verdict_counts)
+from .frameworks import FRAMEWORKS
+from .probing import (Result, classifications, one_sided_slopes, run_versions, same_answer,
+                      verdict_counts)
 
 def classification_table(results: Sequence[Result], *, counts: bool = False) -> str:
     """A markdown table of :func:`classifications`: one row per entry and one column per
@@ -102,18 +101,23 @@ def describe(result: Result) -> str:
         return "None"
     if result.kind == "raises":
         return f"raises {result.error_type}"
-    return "not installed"
+    return result.kind
 
 
-def versions_header(frameworks: Sequence[str] = FRAMEWORKS) -> str:
-    """The versions the atlas was generated with, e.g. ``torch 2.13.0+cpu, ...``."""
-    modules = [MODULE_OF[f] for f in frameworks]
-    versions = framework_versions(list(dict.fromkeys(modules)))
-    return ", ".join(f"{m} {versions[m] or 'not installed'}" for m in dict.fromkeys(modules))
+def versions_header(results: Sequence[Result]) -> str:
+    """The versions a run used, e.g. ``PyTorch 2.13.0+cpu, MLX not installed``."""
+    return ", ".join(f"{TITLES[f]} {v or 'not installed'}"
+                     for f, v in run_versions(results).items())
 
 
-TITLES = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX",
-          "numpy-central": "NumPy central"}
+class _Titles(dict):
+    """Each framework's label (``TITLES["torch"] == "PyTorch"``), registered ones included."""
+
+    def __missing__(self, name):
+        return FRAMEWORKS[name].label
+
+
+TITLES = _Titles()
 SLOPES_TITLE = "slopes left / right"
 TABLE_LEGEND = (f"*{SLOPES_TITLE}*: NumPy's backward and forward finite differences, which "
                 "differ at a kink. **Bold**: an answer that differs from the other frameworks' "
@@ -140,7 +144,7 @@ def disagreeing(results: Sequence[Result]) -> set[str]:
     >>> sorted(disagreeing([answer("torch", 0.0), answer("tensorflow", -0.0), answer("jax", 1.0)]))
     ['jax']
     """
-    results = [r for r in results if r.kind != "missing"]
+    results = [r for r in results if r.kind not in ("no op", "not installed")]
     if len({r.id for r in results}) > 1:
         raise ValueError(f"answers to different entries: {sorted({r.id for r in results})}")
     keys = {r.framework: _answer_key(r) for r in results}
@@ -152,46 +156,45 @@ def disagreeing(results: Sequence[Result]) -> set[str]:
     return {framework for framework, key in keys.items() if key != ranked[0][0]}
 
 
-def table_rows(results: Sequence[Result], *, central: bool = False
-               ) -> tuple[list[str], list[list[str]]]:
+def table_rows(results: Sequence[Result]) -> tuple[list[str], list[list[str]]]:
     """The atlas as a header and rows of plain-text cells: one row per entry, with the entry's
-    id and what it differentiates, NumPy's one-sided slopes (left / right), and one column per
-    framework in ``results`` (the NumPy central difference only if ``central``). A framework
-    whose answer differs from the others' (:func:`disagreeing`) is wrapped in ``**``."""
+    id, NumPy's one-sided slopes (left / right), and one column per framework in ``results``.
+    A framework whose answer differs from the others' (:func:`disagreeing`) is wrapped in
+    ``**``."""
     if not isinstance(results, Sequence) or not results:
         raise ValueError("results must be a non-empty list of atlas results (atlas.run())")
-    frameworks = [f for f in FRAMEWORKS if any(r.framework == f for r in results)
-                  and (central or f != "numpy-central")]
+    frameworks = list(dict.fromkeys(r.framework for r in results))
     by_key = {(r.id, r.framework): r for r in results}
     header = ["entry", SLOPES_TITLE] + [TITLES[f] for f in frameworks]
     rows = []
     for entry_id in dict.fromkeys(r.id for r in results):
         entry = ENTRY_BY_ID[entry_id]
-        backward, forward = one_sided_slopes(entry)
+        slopes = one_sided_slopes(entry)
         answers = [by_key[entry_id, f] for f in frameworks if (entry_id, f) in by_key]
-        odd = disagreeing([a for a in answers if a.framework != "numpy-central"])
+        odd = disagreeing(answers)
         cells = []
         for framework in frameworks:
             answer = by_key.get((entry_id, framework))
             # a no-break space keeps a short vector on one line of a narrow column
             text = "(not run)" if answer is None else describe(answer).replace(", ", ",\u00a0")
             cells.append(f"**{text}**" if framework in odd else text)
-        rows.append([entry.id, f"{format_grad(backward)} / {format_grad(forward)}"] + cells)
+        slope_text = ("—" if slopes is None
+                      else f"{format_grad(slopes[0])} / {format_grad(slopes[1])}")
+        rows.append([entry.id, slope_text] + cells)
     return header, rows
 
 
-def markdown_table(results: Sequence[Result], *, central: bool = False,
-                   legend: bool = True) -> str:
-    """The atlas as a markdown table (see :func:`table_rows`), narrow enough for a book page:
-    the entry column wraps; ``legend`` puts :data:`TABLE_LEGEND` above it.
+def markdown_table(results: Sequence[Result], *, legend: bool = True) -> str:
+    """The atlas as a markdown table (see :func:`table_rows`): the entry column wraps;
+    ``legend`` puts :data:`TABLE_LEGEND` above it.
 
-    >>> from lossedu.atlas import run
-    >>> print(markdown_table(run(["abs"], ["numpy-central"]), central=True, legend=False))
-    | entry | slopes left / right | NumPy central |
+    >>> print(markdown_table([Result("abs", "jax", "0.10.2", [0.0], "value", [1.0])],
+    ...                      legend=False))
+    | entry | slopes left / right | JAX |
     |---|---|---|
-    | `abs`: d/dx abs(x) at x = 0 | -1 / 1 | 0 |
+    | `abs`: d/dx abs(x) at x = 0 | -1 / 1 | 1 |
     """
-    header, rows = table_rows(results, central=central)
+    header, rows = table_rows(results)
     lines = [TABLE_LEGEND, ""] if legend else []
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for entry_id, *cells in rows:
@@ -199,24 +202,3 @@ def markdown_table(results: Sequence[Result], *, central: bool = False,
         cells = [f"`{entry_id}`: {what}"] + cells
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
-
-
-def calls_html(entries: Sequence[Entry] = ENTRIES) -> str:
-    """An HTML table of how each entry is written in each framework: one row per entry, the
-    three calls stacked in one cell, so that the table fits a book page.
-
-    >>> "<code>jnp.abs</code>" in calls_html([ENTRY_BY_ID["abs"]])
-    True
-    """
-    entries = list(entries)
-    if not entries or not all(isinstance(e, Entry) for e in entries):
-        raise TypeError("entries must be a non-empty list of atlas entries")
-    body = "".join(
-        f"<tr><td><code>{escape(e.id)}</code></td><td>"
-        + "<br>".join(f"{TITLES[f]}: <code>{escape(e.calls[f])}</code>"
-                      for f in ("torch", "tensorflow", "jax")) + "</td></tr>"
-        for e in entries)
-    return ('<table class="table atlas-calls"><thead><tr><th>id</th>'
-            f"<th>PyTorch, TensorFlow and JAX</th></tr></thead><tbody>{body}</tbody></table>")
-
-
