@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 SETUP := $(VENV)/.setup-done
 CHROMIUM ?= /usr/bin/chromium
 BWRAP ?= /usr/bin/bwrap
+# tinygrad's CPU device compiles its kernels with clang (the atlas asks tinygrad)
+CLANG ?= /usr/bin/clang
 # apt-get needs root: through sudo when make runs as another user (GitHub's runners)
 SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -24,7 +26,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOK
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book pdf site test unit explore nbval browser notebooks assignments bench bench-grading bench-test \
+.PHONY: setup book pdf site test unit explore nbval browser notebooks assignments atlas bench bench-grading bench-test \
 	clean publish fork \
 	test-colab test-binder test-lowest test-legs
 
@@ -78,10 +80,10 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 # kernel); the notebooks start first, and the tests that wait for results computed in the
 # background run last (tests/conftest.py).
 ALL_TESTS := --doctest-modules $(NBVAL) lossedu tests $(NOTEBOOKS) --ignore=tests/pdf
-test: $(SETUP) $(BWRAP) $(CHROMIUM) $(AXE) book
+test: $(SETUP) $(BWRAP) $(CLANG) $(CHROMIUM) $(AXE) book
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) $(if $(PARALLEL),--dist loadfile) $(ALL_TESTS)
 
-unit: $(SETUP) $(BWRAP)
+unit: $(SETUP) $(BWRAP) $(CLANG)
 	$(BIN)/python -m pytest -q $(PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser --ignore=tests/pdf
 
 # The property tests (those using hypothesis) with the "explore" profile of tests/conftest.py:
@@ -103,6 +105,11 @@ $(BWRAP):
 	@command -v apt-get >/dev/null || { echo "install bubblewrap at $(BWRAP), or run make BWRAP=/path/to/bwrap"; exit 1; }
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap
 
+# Debian's clang, for tinygrad's CPU device. Installing it needs root.
+$(CLANG):
+	@command -v apt-get >/dev/null || { echo "install clang at $(CLANG), or run make CLANG=/path/to/clang"; exit 1; }
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq clang
+
 # axe-core (AXE, named at the top), installed from its lock file
 $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
@@ -122,6 +129,12 @@ notebooks: $(SETUP)
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False \
 	  --Exporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
 	  $(NOTEBOOKS)
+
+# The kink atlas's table (lossedu/data/atlas.json): every entry's snippet run in every framework
+# at the pinned versions, one process per framework. Run it after changing an entry, an op or a
+# pin, then `make notebooks`; make test fails while the stored table differs from a fresh run.
+atlas: $(SETUP) $(CLANG)
+	$(BIN)/python -m lossedu.atlas --write lossedu/data/atlas.json
 
 # Student versions (solutions replaced by stubs, outputs cleared) and instructor versions.
 assignments: $(SETUP)

@@ -4,6 +4,9 @@
 2. `mae_grad` / `mse_grad` on 10**6 float64 elements take at most 2x the bare NumPy one-liner,
    so input validation does not dominate.
 3. Each notebook executes in under 60 s (wall clock, kernel start-up included).
+4. Probing the whole kink atlas (every entry, every framework, at the pinned versions) takes at
+   most 90 s: each framework's import and probing times apart, then the whole run as
+   `python -m lossedu.atlas` does it (two frameworks at a time).
 
 Timings on a shared machine are noisy: each figure is the median (imports, in fresh processes)
 or the minimum (gradients) over repeated runs. This script reports; it never fails on a timing.
@@ -50,6 +53,26 @@ def notebook_seconds(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def atlas_seconds() -> None:
+    from lossedu import atlas
+
+    print(f"\nthe kink atlas, {len(atlas.ENTRIES)} entries (goal: whole run <= 90 s):")
+    print(f"{'framework':24} {'import':>8} {'probe all':>10}  (probe includes the import)")
+    for name, framework in atlas.FRAMEWORKS.items():
+        module = framework.module
+        imports = (f'import os; os.environ["KERAS_BACKEND"] = "{name[6:]}"; import keras'
+                   if name.startswith("keras-") else f"import {module}")
+        timer = f"import time; t = time.perf_counter(); {imports}; print(time.perf_counter() - t)"
+        runs = [float(subprocess.run([sys.executable, "-c", timer], capture_output=True,
+                                     text=True, check=True).stdout.split()[-1]) for _ in range(3)]
+        start = time.perf_counter()
+        atlas.run(None, [name], workers=1)
+        print(f"{framework.label:24} {statistics.median(runs):7.1f}s {time.perf_counter() - start:9.1f}s")
+    start = time.perf_counter()
+    atlas.run()
+    print(f"{'all, 2 at a time':24} {'':8} {time.perf_counter() - start:9.1f}s")
+
+
 def main() -> None:
     print(f"Python {platform.python_version()}, numpy {np.__version__}, lossedu {lossedu.__version__}, "
           f"{platform.machine()}")
@@ -73,6 +96,8 @@ def main() -> None:
         ours_s, bare_s = best_seconds(ours), best_seconds(bare)
         print(f"{name}  lossedu {ours_s * 1e3:6.2f} ms  bare NumPy {bare_s * 1e3:6.2f} ms  "
               f"ratio {ours_s / bare_s:.2f}x (goal <= 2x)")
+
+    atlas_seconds()
 
     print("\nnotebook execution (goal < 60 s each):")
     for path in sorted(Path(__file__).resolve().parent.parent.glob("notebooks/*.ipynb")):

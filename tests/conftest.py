@@ -203,6 +203,7 @@ def computed_once(tmp_path_factory):
 # mostly on processes of its own (sandboxed kernels, a notebook's kernel), so started early it
 # overlaps the other tests instead of holding up a worker.
 IN_THE_BACKGROUND = {"graded_class": "grading_class:grade_the_class",
+                     "fresh_atlas": "atlas_fresh:probe_the_atlas",
                      "chapter_3_with_a_blocking_clamp": "test_claims:run_chapter_3_with_a_blocking_clamp"}
 
 
@@ -217,6 +218,12 @@ def expensive_results_started_early(request, computed_once):
 def graded_class(computed_once):
     """The class of tests/grading_class.py, graded in one run of the grader."""
     return computed_once("graded_class")
+
+
+@pytest.fixture(scope="session")
+def fresh_atlas(computed_once):
+    """The whole atlas probed afresh: every entry's snippet in every installed framework."""
+    return computed_once("fresh_atlas")
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,7 @@ class Entry:
       op is ``differentiable``) and ``min_norm`` its shortest element; both ``None`` where there
       is no such set (a jump, an infinite slope, an op undefined at the point), and ``maths``
       says why;
-    - ``question`` is what users ask, ``source`` a public thread where they asked it.
+    - ``question`` is what users ask; :attr:`source` a public thread where they asked it.
     """
 
     id: str
@@ -68,7 +68,6 @@ class Entry:
     min_norm: list | None = None
     differentiable: bool = False
     maths: str = ""
-    source: str = ""
 
     def __post_init__(self):
         if self.family not in FAMILIES:
@@ -88,6 +87,11 @@ class Entry:
     def snippet(self, framework: str) -> "str | Missing":
         """The program that asks ``framework`` for this entry's gradient, or why it cannot."""
         return FRAMEWORKS[framework].snippet(self.id, self.inputs, self.constants)
+
+    @property
+    def source(self) -> tuple[str, str] | None:
+        """``(url, title)`` of a public thread asking this entry's question, if one was found."""
+        return SOURCES.get(self.id)
 
     @property
     def calls(self) -> dict:
@@ -327,15 +331,19 @@ ENTRIES: list[Entry] = [
           "Is x ** 0.5 the same as sqrt, gradient included?",
           {"x": [0.0]}, _sum(lambda v: np.sqrt(np.maximum(v, 0))),
           maths="the slope from the right is +inf, and x ** 0.5 is undefined on the left"),
-    Entry("pow_zero_exponent", "powers", "d/dx x ** 0 at x = 0",
+    Entry("pow_zero_exponent", "powers", "d/dx x ** 0 at x = 0 (an integer exponent)",
           "Is the gradient of x ** 0 at 0 zero or NaN?",
           {"x": [0.0]}, _sum(lambda v: np.ones_like(v)), gradients=only(0.0), min_norm=[0.0],
           differentiable=True),
-    Entry("pow_one", "powers", "d/dx x ** 1 at x = 0",
+    Entry("pow_zero_float_exponent", "powers", "d/dx x ** 0.0 at x = 0 (a float exponent)",
+          "Does writing the exponent 0 as 0.0 change the gradient at 0?",
+          {"x": [0.0]}, _sum(lambda v: np.ones_like(v)), gradients=only(0.0), min_norm=[0.0],
+          differentiable=True),
+    Entry("pow_one", "powers", "d/dx x ** 1 at x = 0 (an integer exponent)",
           "Is the gradient of x ** 1 at 0 one?",
           {"x": [0.0]}, _sum(lambda v: v), gradients=only(1.0), min_norm=[1.0],
           differentiable=True),
-    Entry("pow_two", "powers", "d/dx x ** 2 at x = 0",
+    Entry("pow_two", "powers", "d/dx x ** 2 at x = 0 (an integer exponent)",
           "Is the gradient of x ** 2 at 0 zero?",
           {"x": [0.0]}, _sum(lambda v: v * v), gradients=only(0.0), min_norm=[0.0],
           differentiable=True),
@@ -387,7 +395,8 @@ ENTRIES: list[Entry] = [
           maths="at repeated singular values the singular vectors are not unique, and U[0, 0] "
                 "jumps with the direction of the perturbation: no derivative"),
     Entry("eigh_degenerate", "linalg",
-          "gradient of l1 + 2 l2 (l = eigenvalues, ascending) at the 2 x 2 identity",
+          "gradient of l1 + 2 l2 (l = the eigenvalues from eigh, ascending) at the 2 x 2 "
+          "identity",
           "Why do eigh gradients go wrong with degenerate eigenvalues?",
           {"x": [[1.0, 0.0], [0.0, 1.0]]},
           lambda v: float(np.dot([1.0, 2.0], np.linalg.eigvalsh(v.reshape(2, 2)))),
@@ -451,3 +460,133 @@ ENTRIES: list[Entry] = [
           differentiable=True),
 ]
 ENTRY_BY_ID = {entry.id: entry for entry in ENTRIES}
+
+# A public thread where users asked each entry's question or met its behaviour (the page links
+# it as "asked in"): the framework's own tracker where one was found.
+SOURCES = {
+    "abs": ("https://github.com/jax-ml/jax/issues/37820",
+            "`jax.grad(jnp.abs)(0.0)` returns `1.0` — inconsistent with `jnp.sign(0.0) = 0.0`"),
+    "abs_negative_zero": ("https://github.com/jax-ml/jax/issues/37820",
+            "`jax.grad(jnp.abs)(0.0)` returns `1.0` — inconsistent with `jnp.sign(0.0) = 0.0`"),
+    "relu": ("https://discuss.pytorch.org/t/gradient-of-relu-at-0/64345",
+            "Gradient of ReLu at 0"),
+    "maximum_zero": ("https://github.com/jax-ml/jax/issues/37821",
+            "`jax.grad(lambda x: jnp.maximum(x, 0.0))(0.0)` returns `0.5` — deviates from standard ReLU gradient convention and from equivalent `jnp.where` formulation"),
+    "leaky_relu": ("https://github.com/pytorch/pytorch/issues/10349",
+            "[feature request] consistent default values for leaky_relu"),
+    "relu6_upper": ("https://github.com/tinygrad/tinygrad/pull/18029",
+            "fix relu6 boundary gradient at 6"),
+    "hardtanh_upper": ("https://github.com/pytorch/pytorch/issues/184574",
+            "`torch.clamp` / `torch.clamp_min` / `torch.clamp_max` return gradient 1.0 at boundary points where `F.relu6` and `F.hardtanh` return 0.0 for the same mathematical function"),
+    "clip_upper": ("https://github.com/pytorch/pytorch/pull/7049",
+            "clamp now has subgradient 1 at min and max"),
+    "clip_lower": ("https://github.com/pytorch/pytorch/issues/7002",
+            "torch.clamp kills gradients at the border"),
+    "hardsigmoid_lower": ("https://github.com/pytorch/pytorch/pull/51454",
+            "fix hardsigmoid_backward for boundary case"),
+    "hardsigmoid_upper": ("https://github.com/pytorch/pytorch/issues/49922",
+            "Some question about Hardsigmoid"),
+    "hardswish_lower": ("https://github.com/pytorch/pytorch/pull/148049",
+            "Fix `torch.nn.functional.hardswish` gradients corner case"),
+    "hardswish_upper": ("https://github.com/pytorch/pytorch/issues/147801",
+            "Incorrect Gradients at Boundary Points for `torch.nn.functional.hardswish`"),
+    "elu_zero": ("https://github.com/tensorflow/tensorflow/issues/62434",
+            "Bug in tf.test.compute_gradient for tf.keras.layers.ELU"),
+    "maximum_tie": ("https://github.com/pytorch/pytorch/issues/184572",
+            "`torch.maximum` / `torch.clamp_min` gradients at tie point violate PyTorch's documented subgradient convention and are inconsistent with `F.relu`"),
+    "maximum_tie_xy": ("https://github.com/jax-ml/jax/pull/2195",
+            "[Draft] Fix lax.max grad"),
+    "maximum_tie_yx": ("https://github.com/PaddlePaddle/Paddle/pull/45178",
+            "【autograd】add max_p primitive operator for new autograd"),
+    "minimum_tie": ("https://github.com/pytorch/pytorch/issues/56734",
+            "Element-wise max of two Tensors computes the wrong gradient in case of equality"),
+    "minimum_tie_xy": ("https://github.com/tensorflow/swift-apis/issues/479",
+            "Update 'min(_:_:)' and 'max(_:_:)' gradients to match Python TensorFlow."),
+    "minimum_tie_yx": ("https://github.com/tensorflow/swift-apis/issues/479",
+            "Update 'min(_:_:)' and 'max(_:_:)' gradients to match Python TensorFlow."),
+    "reduce_max_tie": ("https://github.com/tensorflow/tensorflow/issues/51681",
+            "Inconsistency in Gradients Calculation of reduce_max"),
+    "max_dim_tie": ("https://github.com/pytorch/pytorch/issues/35699",
+            "backward for tensor.min() and tensor.min(dim=0) behaves differently"),
+    "amax_tie": ("https://github.com/pytorch/pytorch/pull/43092",
+            "Add amax/amin"),
+    "reduce_min_tie": ("https://github.com/tensorflow/tensorflow/issues/97688",
+            "Add option for deterministic tie-breaking in tf.math.reduce_min"),
+    "min_dim_tie": ("https://github.com/pytorch/pytorch/issues/146667",
+            "Different gradient calculation for tensor.min() vs tensor.min(dim=0)"),
+    "prod_one_zero": ("https://github.com/pytorch/pytorch/issues/773",
+            "Gradient formula for prod can't handle 0 inputs"),
+    "prod_two_zeros": ("https://github.com/tinygrad/tinygrad/pull/17404",
+            "fix prod gradients at zero"),
+    "std_constant": ("https://github.com/pytorch/pytorch/issues/4320",
+            "torch.std NaN gradient"),
+    "var_constant": ("https://github.com/jax-ml/jax/issues/11716",
+            "jax.numpy.std bad behaviour with jax.grad evaluated over constant vector ?"),
+    "sort_tie": ("https://github.com/pytorch/pytorch/issues/28871",
+            "Request to add stable sorting algorithm to PyTorch"),
+    "topk_tie": ("https://github.com/pytorch/pytorch/issues/27542",
+            "Sorted topk behaves inconsistently depending on k"),
+    "median_tie": ("https://github.com/pytorch/pytorch/issues/161841",
+            "torch.median generating different solutions on CPU and GPU"),
+    "quantile_tie": ("https://github.com/pytorch/pytorch/issues/185543",
+            "[inductor] Gradient mismatch between eager and inductor for torch.quantile on tied values"),
+    "maxpool_tie": ("https://github.com/tensorflow/tensorflow/issues/51682",
+            "Inconsistency in Gradients Calculation of max_pooling and reduce_max"),
+    "norm_zero": ("https://github.com/pytorch/pytorch/issues/2421",
+            "Gradient of zero norm is nan"),
+    "hand_norm_zero": ("https://github.com/pytorch/pytorch/pull/2775",
+            "Norm subgradient at 0"),
+    "norm_l1_zero": ("https://github.com/pytorch/pytorch/issues/3264",
+            "F.normalize NaN gradient"),
+    "norm_inf_tie": ("https://github.com/pytorch/pytorch/issues/41779",
+            "Wrong gradient for torch.norm(x, p=float('inf')) when input tensor has non-unique max values"),
+    "normalize_zero": ("https://github.com/pytorch/pytorch/issues/184575",
+            "`F.normalize` returns ~1e12 gradient at zero-vector input instead of NaN, while the forward pass already returns NaN"),
+    "pairwise_distance_zero": ("https://github.com/pytorch/pytorch/issues/61538",
+            "The use of epsilon in torch.nn.functional.pairwise_distance leads to incorrect minima of the distances"),
+    "hypot_zero": ("https://github.com/jax-ml/jax/pull/4893",
+            "More stable implementation of np.hypot"),
+    "atan2_zero": ("https://github.com/pytorch/pytorch/issues/98276",
+            "torch.angle and torch.atan2 are producing unexpected gradients."),
+    "sqrt_zero": ("https://github.com/tensorflow/tensorflow/issues/4914",
+            "Keeping gradient of sqrt(x) stable for x = 0"),
+    "pow_half_zero": ("https://github.com/tensorflow/tensorflow/issues/2295",
+            "pow() gradients create +inf at 0.0"),
+    "pow_zero_exponent": ("https://github.com/pytorch/pytorch/issues/8940",
+            "Issue in a particular case in backpropagation"),
+    "where_sqrt_zero": ("https://github.com/jax-ml/jax/issues/347",
+            "Issue taking gradients through np.where when one of branches is nan."),
+    "logsumexp_neginf": ("https://github.com/jax-ml/jax/issues/6811",
+            "Should gradients of logsumexp([-inf, -inf]) be 0s instead NaNs?"),
+    "xlogy_zero": ("https://github.com/pytorch/pytorch/issues/80770",
+            "`xlogy` returns wrong gradient when `input` is 0"),
+    "kl_div_zero": ("https://github.com/pytorch/pytorch/issues/89558",
+            "KLDivLoss backward computation error"),
+    "cross_entropy_neginf_logit": ("https://github.com/pytorch/pytorch/issues/11551",
+            "CrossEntropyLoss, ignore_index does not prevent back-prop if the logits are -inf"),
+    "bce_zero_prob": ("https://github.com/ml-explore/mlx/pull/1280",
+            "Improve stability of BCE loss calculation for input probabilities close to or exactly 0 or 1"),
+    "svd_repeated": ("https://github.com/jax-ml/jax/issues/2311",
+            "Gradient of SVD with degenerate singular values becomes NaN"),
+    "svd_vectors_repeated": ("https://github.com/tensorflow/tensorflow/issues/17476",
+            "SVD gradient is unstable for non-unique singular values"),
+    "eigh_degenerate": ("https://github.com/pytorch/pytorch/issues/47599",
+            "Wrong grad of torch.symeig for degenerate eigenvalues"),
+    "eigh_vectors_degenerate": ("https://github.com/jax-ml/jax/issues/4646",
+            "grad(lambda M, i, j: eigh(M)[1][i, j], argnums=0) returns all NaNs when M has degenerate eigenvalues"),
+    "mae_loss_tie": ("https://github.com/pytorch/pytorch/issues/7172",
+            "L1Loss / torch.abs gradient discrepancy"),
+    "mae_subnormal": ("https://github.com/tensorflow/tensorflow/issues/127905",
+            "eager `tf.math.sign` flushes subnormal float32 to zero, returning `0` for a genuinely nonzero input (violates the documented `x>0→1` contract); XLA / NumPy / JAX return the correct `±1`"),
+    "step": ("https://discuss.pytorch.org/t/gradient-of-threshold-function/205194",
+            "Gradient of Threshold function"),
+    "sign_zero": ("https://github.com/tensorflow/tensorflow/issues/56754",
+            "Wrong forward gradient in `tf.autodiff.ForwardAccumulator` for `tf.sign`"),
+    "round_half": ("https://discuss.pytorch.org/t/torch-round-gradient/28628/4",
+            "Torch.round() gradient"),
+    "floor_integer": ("https://discuss.pytorch.org/t/how-the-derivative-of-round-ceil-and-floor-function-defined-in-pytorch/50385",
+            "How the derivative of round, ceil, and floor function defined in pytorch?"),
+    "accuracy_argmax": ("https://discuss.pytorch.org/t/built-in-0-1-loss-function/216747",
+            "Built-in 0-1 loss function?"),
+}
+

@@ -57,7 +57,9 @@ QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "JAX_PLATFOR
 class Result:
     """What one framework returned for one entry: a gradient (``"value"``, flattened over the
     entry's inputs; NaN and infinities included), no gradient (``"none"``), an exception
-    (``"raises"``), no such op (``"no op"``, ``error`` says why) or ``"not installed"``."""
+    (``"raises"``), no such op (``"no op"``, ``error`` says why) or ``"not installed"``.
+    ``value`` is the summed op's value at the point as the framework computed it (or the line of
+    the exception it raised), where the atlas ran it."""
 
     id: str
     framework: str
@@ -66,6 +68,7 @@ class Result:
     kind: str
     grad: list | None = None
     error: str | None = None
+    value: float | str | None = None
 
     @property
     def error_type(self) -> str | None:
@@ -77,7 +80,9 @@ class Result:
         return {"id": self.id, "framework": self.framework, "version": self.version,
                 "point": _json_numbers(self.point), "kind": self.kind,
                 "grad": None if self.grad is None else _json_numbers(self.grad),
-                "error": self.error}
+                "error": self.error,
+                "value": self.value if isinstance(self.value, str) or self.value is None
+                else _json_numbers(self.value)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Result":
@@ -87,15 +92,19 @@ class Result:
         >>> Result.from_json(result.to_json()).grad
         [nan]
         """
-        keys = {"id", "framework", "version", "point", "kind", "grad", "error"}
+        keys = {"id", "framework", "version", "point", "kind", "grad", "error", "value"}
+        data = {"value": None, **data} if isinstance(data, dict) else data
         if not isinstance(data, dict) or set(data) != keys:
             raise ValueError(f"an atlas result is a JSON object with the keys {sorted(keys)}, "
                              f"got {data!r:.200}")
         if data["kind"] not in KINDS:
             raise ValueError(f"unknown kind {data['kind']!r} in {data!r:.200}")
         grad = None if data["grad"] is None else _from_json_numbers(data["grad"])
+        value = data["value"]
+        if value in ("nan", "inf", "-inf") or isinstance(value, (int, float)):
+            value = float(value)
         return cls(data["id"], data["framework"], data["version"],
-                   _from_json_numbers(data["point"]), data["kind"], grad, data["error"])
+                   _from_json_numbers(data["point"]), data["kind"], grad, data["error"], value)
 
 
 def _json_numbers(values):
@@ -133,8 +142,10 @@ def _version(framework: Framework) -> str | None:
 def _ask(framework: Framework, entries: list[Entry], timeout: float) -> list[Result]:
     """Run ``entries``' snippets for ``framework`` in a process of its own."""
     snippets = {e.id: e.snippet(framework.name) for e in entries}
+    values = {e.id: framework.value_program(e.id, e.inputs, e.constants) for e in entries}
     request = {"module": framework.module, "package": framework.package,
                "snippets": {i: s for i, s in snippets.items() if isinstance(s, str)},
+               "values": {i: s for i, s in values.items() if isinstance(s, str)},
                "inputs": {e.id: len(e.inputs) for e in entries}}
     with tempfile.TemporaryDirectory(prefix="lossedu-atlas-") as folder:
         request_path, answers_path = Path(folder, "request.json"), Path(folder, "answers.json")
@@ -157,7 +168,10 @@ def _ask(framework: Framework, entries: list[Entry], timeout: float) -> list[Res
         answer = answers["answers"][entry.id]
         grad = None if answer.get("grad") is None else _from_json_numbers(answer["grad"])
         results.append(Result(entry.id, framework.name, answers["version"], entry.point,
-                              answer["kind"], grad, answer.get("error")))
+                              answer["kind"], grad, answer.get("error"),
+                              _from_json_numbers(answer["value"])
+                              if not isinstance(answer["value"], str)
+                              or answer["value"] in ("nan", "inf", "-inf") else answer["value"]))
     return results
 
 
@@ -359,6 +373,18 @@ class RecordedRun:
     def versions(self) -> dict[str, str | None]:
         """The version of each framework in the run."""
         return run_versions(self.results)
+
+    def answer(self, entry_id: str, framework: str) -> Result:
+        """The run's answer for one entry in one framework.
+
+        >>> stored().answer("abs", "jax").grad
+        [1.0]
+        """
+        for result in self.results:
+            if (result.id, result.framework) == (entry_id, framework):
+                return result
+        raise ValueError(f"the {self.name} run has no answer for {entry_id!r} in "
+                         f"{framework!r}")
 
     @property
     def label(self) -> str:

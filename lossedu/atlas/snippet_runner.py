@@ -5,7 +5,8 @@ module and package and maps entry ids to snippets; the answers file gets, per id
 snippet's last line evaluated to: ``{"kind": "value", "grad": [...]}`` (every input's gradient,
 flattened and concatenated; NaN and infinities as "nan", "inf", "-inf"), ``{"kind": "none"}``
 (the framework found no gradient) or ``{"kind": "raises", "error": "TypeError: ..."}``, and the
-framework's version.
+framework's version. Each answer also carries ``"value"``: the summed op's value at the point
+(a number, or the line of the exception computing it raised).
 
 This file is run as a script, never imported by lossedu: it imports nothing from lossedu, and
 it makes importing lossedu an error, so an answer cannot depend on it.
@@ -32,6 +33,8 @@ class _WithoutLossedu(importlib.abc.MetaPathFinder):
 def _array(value):
     if value is None:
         return None
+    if hasattr(value, "detach"):  # a torch tensor that requires grad
+        value = value.detach()
     if hasattr(value, "numpy"):  # torch, TensorFlow, PaddlePaddle, tinygrad
         value = value.numpy()
     return np.asarray(value, dtype=np.float64)
@@ -70,12 +73,27 @@ def answer(code: str, inputs: int) -> dict:
     return {"kind": "value", "grad": [_number(float(v)) for v in flat]}
 
 
+def value(code: str):
+    """The summed op's value: the last line of ``code``; an exception's line if it raises."""
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    namespace = {"__name__": "__main__"}
+    try:
+        exec(compile(tree, "<snippet>", "exec"), namespace)
+        result = eval(compile(ast.Expression(last.value), "<snippet>", "eval"), namespace)
+        return _number(float(_array(result).reshape(())))
+    except Exception as error:
+        return _line(error)
+
+
 def main(request_path: str, answers_path: str) -> None:
     sys.meta_path.insert(0, _WithoutLossedu())
     with open(request_path) as handle:
         request = json.load(handle)
     answers = {entry_id: answer(code, request["inputs"][entry_id])
                for entry_id, code in request["snippets"].items()}
+    for entry_id, code in request["values"].items():
+        answers[entry_id]["value"] = value(code)
     try:
         version = importlib.import_module(request["module"]).__version__
     except (ImportError, AttributeError):

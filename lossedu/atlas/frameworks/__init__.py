@@ -84,6 +84,19 @@ class Framework:
         """The standalone program that asks this framework for the gradient of ``entry_id``'s
         op at ``inputs`` (names to values), with ``constants`` held fixed; :class:`Missing`
         where the framework has no such op."""
+        lines = self._setup(entry_id, inputs, constants)
+        if isinstance(lines, Missing):
+            return lines
+        return "\n".join(lines[:-1] + [self.gradient(lines[-1], tuple(inputs))])
+
+    def value_program(self, entry_id: str, inputs: Mapping[str, list],
+                      constants: Mapping[str, list]) -> "str | Missing":
+        """The program whose last line is the summed op's value at the point, before any
+        gradient: the atlas checks it against the entry's NumPy version."""
+        lines = self._setup(entry_id, inputs, constants)
+        return lines if isinstance(lines, Missing) else "\n".join(lines)
+
+    def _setup(self, entry_id, inputs, constants) -> "list[str] | Missing":
         op = self.ops.get(entry_id)
         if op is None:
             raise ValueError(f"{self.name} does not say how to write atlas entry {entry_id!r}: "
@@ -96,8 +109,7 @@ class Framework:
         total = self.total
         if total.startswith("({expression})") and _is_primary(op):
             total = total.replace("({expression})", "{expression}", 1)  # no needless brackets
-        lines.append(self.gradient(total.format(expression=op), tuple(inputs)))
-        return "\n".join(lines)
+        return lines + [total.format(expression=op)]
 
 
 def _is_primary(expression: str) -> bool:
