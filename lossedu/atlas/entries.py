@@ -113,6 +113,13 @@ def _softmax_cross_entropy(v):
     return float(-(logits[1] - top - np.log(np.sum(np.exp(logits - top)))))
 
 
+def _symmetric(v):
+    # eigh reads one triangle of its (symmetric) input; as a function of all four entries,
+    # NumPy's version reads their symmetric part
+    m = v.reshape(2, 2)
+    return (m + m.T) / 2
+
+
 def _leaky(v):
     return np.where(v >= 0, v, 0.01 * v)
 
@@ -399,14 +406,14 @@ ENTRIES: list[Entry] = [
           "identity",
           "Why do eigh gradients go wrong with degenerate eigenvalues?",
           {"x": [[1.0, 0.0], [0.0, 1.0]]},
-          lambda v: float(np.dot([1.0, 2.0], np.linalg.eigvalsh(v.reshape(2, 2)))),
+          lambda v: float(np.dot([1.0, 2.0], np.linalg.eigvalsh(_symmetric(v)))),
           constants={"w": [1.0, 2.0]}, gradients=identity_plus_density(2),
           min_norm=[1.5, 0.0, 0.0, 1.5]),
     Entry("eigh_vectors_degenerate", "linalg",
           "gradient of V[0, 0] ** 2 (V the eigenvectors from eigh) at the 2 x 2 identity",
           "Why is the gradient through eigh's eigenvectors NaN or infinite?",
           {"x": [[1.0, 0.0], [0.0, 1.0]]},
-          lambda v: float(np.linalg.eigh(v.reshape(2, 2))[1][0, 0] ** 2),
+          lambda v: float(np.linalg.eigh(_symmetric(v))[1][0, 0] ** 2),
           maths="at a repeated eigenvalue the eigenvectors are not unique, and V[0, 0] jumps "
                 "with the direction of the perturbation: no derivative"),
     # --- losses -----------------------------------------------------------------------------

@@ -26,15 +26,17 @@ TOLERANCE = 1e-5
 
 @dataclass(frozen=True)
 class GradientSet:
-    """A set of gradients: ``test`` says whether a flat float64 gradient is in it."""
+    """A set of gradients: ``test(g, tolerance)`` says whether the flat float64 gradient ``g``
+    is in it."""
 
     text: str
-    test: Callable[[np.ndarray], bool]
+    test: Callable[[np.ndarray, float], bool]
 
-    def contains(self, grad) -> bool:
-        """Whether ``grad`` (any array-like, flattened) is in the set; NaN never is."""
+    def contains(self, grad, tolerance: float = TOLERANCE) -> bool:
+        """Whether ``grad`` (any array-like, flattened) is in the set, up to ``tolerance``;
+        NaN never is."""
         g = np.asarray(grad, dtype=np.float64).ravel()
-        return bool(np.all(np.isfinite(g)) and self.test(g))
+        return bool(np.all(np.isfinite(g)) and self.test(g, tolerance))
 
 
 def _number(v: float) -> str:
@@ -46,7 +48,7 @@ def interval(low: float, high: float) -> GradientSet:
     """Every coordinate in ``[low, high]``: a kink of a function of one variable (each
     coordinate of a separable function)."""
     return GradientSet(f"[{_number(low)}, {_number(high)}]",
-                       lambda g: bool(np.all((g >= low - TOLERANCE) & (g <= high + TOLERANCE))))
+                       lambda g, tol: bool(np.all((g >= low - tol) & (g <= high + tol))))
 
 
 def only(*derivative: float) -> GradientSet:
@@ -54,8 +56,8 @@ def only(*derivative: float) -> GradientSet:
     target = np.asarray(derivative, dtype=np.float64)
     text = _number(derivative[0]) if len(derivative) == 1 else \
         "(" + ", ".join(_number(d) for d in derivative) + ")"
-    return GradientSet(f"{{{text}}}", lambda g: g.shape == target.shape
-                       and bool(np.allclose(g, target, rtol=0, atol=TOLERANCE)))
+    return GradientSet(f"{{{text}}}", lambda g, tol: g.shape == target.shape
+                       and bool(np.allclose(g, target, rtol=0, atol=tol)))
 
 
 def simplex(size: int, support: tuple | None = None) -> GradientSet:
@@ -66,29 +68,28 @@ def simplex(size: int, support: tuple | None = None) -> GradientSet:
     where = "" if not off else " on " + ", ".join(f"g{i + 1}" for i in support) + ", 0 elsewhere"
     return GradientSet(
         f"{{g ≥ 0, Σg = 1{where}}}",
-        lambda g: g.size == size and bool(np.all(g[list(support)] >= -TOLERANCE))
-        and abs(g[list(support)].sum() - 1) < TOLERANCE
-        and bool(np.all(np.abs(g[off]) < TOLERANCE)))
+        lambda g, tol: g.size == size and bool(np.all(g[list(support)] >= -tol))
+        and abs(g[list(support)].sum() - 1) < tol
+        and bool(np.all(np.abs(g[off]) < tol)))
 
 
 def ball(radius: float = 1.0, *, mean_free: bool = False) -> GradientSet:
     """Euclidean length at most ``radius`` (a norm at the origin); ``mean_free`` also asks
     that the coordinates sum to 0 (the standard deviation of a constant vector)."""
     text = f"{{‖g‖ ≤ {_number(radius)}" + (", Σg = 0}" if mean_free else "}")
-    return GradientSet(text, lambda g: bool(np.linalg.norm(g) <= radius + TOLERANCE)
-                       and (not mean_free or abs(g.sum()) < TOLERANCE))
+    return GradientSet(text, lambda g, tol: bool(np.linalg.norm(g) <= radius + tol)
+                       and (not mean_free or abs(g.sum()) < tol))
 
 
 def segment(a, b) -> GradientSet:
     """The points between ``a`` and ``b``: two branches that meet at the point."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
 
-    def test(g):
+    def test(g, tol):
         if g.shape != a.shape:
             return False
         t = float(np.dot(g - a, b - a) / np.dot(b - a, b - a))
-        return -TOLERANCE <= t <= 1 + TOLERANCE and bool(
-            np.allclose(g, a + t * (b - a), rtol=0, atol=TOLERANCE))
+        return -tol <= t <= 1 + tol and bool(np.allclose(g, a + t * (b - a), rtol=0, atol=tol))
 
     def vector(v):
         return "(" + ", ".join(_number(x) for x in v) + ")"
@@ -101,12 +102,11 @@ def identity_plus_density(size: int) -> GradientSet:
     ``size``): the subgradients of the largest eigenvalue (or singular value) at a repeated one,
     plus the identity."""
 
-    def test(g):
+    def test(g, tol):
         if g.size != size * size:
             return False
         m = g.reshape(size, size) - np.eye(size)
-        return bool(np.allclose(m, m.T, atol=TOLERANCE)
-                    and np.linalg.eigvalsh((m + m.T) / 2).min() >= -TOLERANCE
-                    and abs(np.trace(m) - 1) < TOLERANCE)
+        return bool(np.allclose(m, m.T, atol=tol) and np.linalg.eigvalsh((m + m.T) / 2).min()
+                    >= -tol and abs(np.trace(m) - 1) < tol)
 
     return GradientSet("{I + M : M symmetric, M ⪰ 0, trace M = 1}", test)

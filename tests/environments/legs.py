@@ -359,20 +359,24 @@ def unit_tests(env: Path, *pytest_args: str, **variables: str) -> str:
 
 
 def colab_atlas(env: Path, update: bool) -> str:
-    """The atlas computed in Colab's environment, compared with the stored copy."""
+    """The atlas computed in Colab's environment (every framework installed there), compared
+    with the stored copy."""
     output = subprocess.run([env / "bin" / "python", "-m", "lossedu.atlas", "--json"],
                             capture_output=True, text=True, check=True, cwd=tempfile.gettempdir(),
                             env=kernel_environment(env)).stdout
     results = json.loads(output)
-    python = subprocess.run([env / "bin" / "python", "-c", "import platform; "
-                             "print(platform.python_version())"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    details = subprocess.run([env / "bin" / "python", "-c", "import platform; "
+                              "print(platform.python_version(), platform.system(), "
+                              "platform.machine())"],
+                             capture_output=True, text=True, check=True).stdout.split()
     record = {
         "environment": "Colab's runtime",
-        "package_list_date": requirements_date(COLAB_REQUIREMENTS),
-        "python": python,
+        "date": requirements_date(COLAB_REQUIREMENTS),
+        "python": details[0],
+        "platform": " ".join(details[1:]),
         "note": ("computed by the Colab leg (tests/environments/legs.py colab) with Colab's "
-                 "package versions; its torch is the registry's build of Colab's version"),
+                 "package versions (date: of Colab's package list); its torch is the "
+                 "registry's build of Colab's version"),
         "results": results,
     }
     # one result a line, so a change of answer is a one-line diff
