@@ -228,10 +228,13 @@ def test_the_stored_table_is_what_every_snippet_returns_now(fresh_atlas):
     # book's table must be exactly what they return at the pinned versions
     book = {(r.id, r.framework): r for r in atlas.stored().results}
     fresh = {(r.id, r.framework): r for r in fresh_atlas}
+    versions = atlas.run_versions(fresh_atlas)
+    if versions != atlas.stored().versions:
+        pytest.skip(f"not the pinned versions ({versions}): the environment legs compare "
+                    f"their own stored runs")
     assert fresh.keys() == book.keys()
     differ = [(key, atlas.describe(fresh[key]), atlas.describe(book[key]))
-              for key in book if not atlas.same_answer(fresh[key], book[key])
-              or fresh[key].version != book[key].version]
+              for key in book if not atlas.same_answer(fresh[key], book[key])]
     assert differ == [], "make atlas stores a fresh table"
     values = [key for key in book if fresh[key].value != book[key].value
               and not (isinstance(fresh[key].value, float) and math.isnan(fresh[key].value)
@@ -260,8 +263,6 @@ def test_each_framework_computes_the_value_numpy_computes(fresh_atlas):
 
 def test_a_snippet_reproduces_its_answer_pasted_into_a_fresh_python(tmp_path):
     # the reader's view: the page's text, in a file, run by a plain Python
-    import torch  # noqa: F401  (only to know it is installed: the run below is its own)
-
     snippet = atlas.ENTRY_BY_ID["maximum_tie_xy"].snippet("torch")
     script = tmp_path / "snippet.py"
     lines = snippet.splitlines()
@@ -269,8 +270,8 @@ def test_a_snippet_reproduces_its_answer_pasted_into_a_fresh_python(tmp_path):
     run = subprocess.run([sys.executable, "-I", str(script)], capture_output=True, text=True,
                          cwd=tmp_path, timeout=600)
     assert run.returncode == 0, run.stderr
-    stored = {(r.id, r.framework): r for r in atlas.stored().results}
-    assert eval(run.stdout.strip()) == stored["maximum_tie_xy", "torch"].grad
+    (probed,) = atlas.run(["maximum_tie_xy"], ["torch"])
+    assert eval(run.stdout.strip()) == probed.grad
 
 
 # --- results, classification, comparisons -----------------------------------------------------
@@ -411,9 +412,8 @@ def test_an_answer_asked_in_the_frameworks_own_api_is_recorded_like_the_atlas_s(
     x = torch.tensor([0.0, 0.0], requires_grad=True)
     torch.linalg.vector_norm(x).backward()
     recorded = atlas.answer_result("norm_zero", "torch", x.grad)
-    stored = {(r.id, r.framework): r for r in atlas.stored().results}
-    assert atlas.same_answer(recorded, stored["norm_zero", "torch"])
-    assert recorded.version == stored["norm_zero", "torch"].version
+    (probed,) = atlas.run(["norm_zero"], ["torch"])
+    assert atlas.same_answer(recorded, probed) and recorded.version == probed.version
     both = atlas.answer_result("maximum_tie_xy", "torch", (torch.tensor([0.5]), [0.5]))
     assert both.grad == [0.5, 0.5]
     assert atlas.answer_result("round_half", "tensorflow", None).kind == "none"
@@ -460,20 +460,24 @@ def test_the_rules_are_backed_by_their_rows():
 # --- the command line -------------------------------------------------------------------------
 
 def test_the_command_compares_with_the_book_and_fails_on_a_difference(capsys, monkeypatch):
+    here = atlas.run(["abs", "relu"], ["torch"])
+    version = here[0].version
+
+    def book(results):
+        return lambda: atlas.RecordedRun("book", "the book", "2026-01-01", "3.11", "Linux",
+                                         results)
+
+    monkeypatch.setattr(atlas.cli, "stored", book(here))
     assert atlas.main(["--frameworks", "torch", "--ids", "abs,relu"]) == 0
     out = capsys.readouterr().out
     assert "2 of 2 answers agree with the book; 0 differ." in out and "PyTorch" in out
-    book = atlas.stored()
-    doctored = [Result(r.id, r.framework, "1.0", r.point, "value", [1.0])
-                if (r.id, r.framework) == ("abs", "torch")
-                else Result(r.id, r.framework, "1.0", r.point, r.kind, r.grad, r.error, r.value)
-                if r.framework == "torch" else r for r in book.results]
-    monkeypatch.setattr(atlas.cli, "stored", lambda: atlas.RecordedRun(
-        "book", book.environment, book.date, book.python, book.platform, doctored))
+    older = [Result(r.id, r.framework, "1.0", r.point, r.kind, [1.0] if r.id == "abs" else r.grad,
+                    r.error, r.value) for r in here]
+    monkeypatch.setattr(atlas.cli, "stored", book(older))
     assert atlas.main(["--frameworks", "torch", "--ids", "abs,relu"]) == 1
     out = capsys.readouterr().out
-    assert "1 differ" in out and re.search(r"abs \(PyTorch\): here 0 \(2\.13\.0.*\), book 1 "
-                                           r"\(1\.0\)", out)
+    assert "1 of 2 answers agree with the book; 1 differ." in out
+    assert f"abs (PyTorch): here 0 ({version}), book 1 (1.0)" in out
 
 
 def test_the_command_shows_snippets_tables_and_json(capsys):

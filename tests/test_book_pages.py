@@ -18,14 +18,16 @@ BOOK = ROOT / "book"
 
 @pytest.fixture(scope="module")
 def abs_and_subnormal():
-    return {(r.id, r.framework): r for r in atlas.run(["abs", "mae_subnormal"])}
+    # the atlas's stored table, which tests/test_atlas.py checks against a fresh run
+    return {(r.id, r.framework): r for r in atlas.stored().results
+            if r.id in ("abs", "mae_subnormal")}
 
 
 def test_intro_every_framework_returns_a_number_at_the_kink_and_they_differ(abs_and_subnormal):
     text = " ".join((BOOK / "intro.md").read_text().split())
     assert "Yet PyTorch, TensorFlow and JAX all return *a* number there, and they do not all " \
            "return the same one." in text
-    answers = [abs_and_subnormal["abs", fw].grad for fw in atlas.FRAMEWORKS]
+    answers = [abs_and_subnormal["abs", fw].grad for fw in ("torch", "tensorflow", "jax")]
     assert all(isinstance(a, list) and np.isfinite(a).all() for a in answers), answers
     assert len({tuple(a) for a in answers}) > 1, answers
 

@@ -487,9 +487,9 @@ def _chapter_four_landscape(seed):
 
 
 def _atlas_group(*ids, columns=3):
-    from lossedu.atlas.probing import recorded_run
+    from lossedu.atlas import stored
 
-    return plotting.plot_atlas_entries(recorded_run("colab").results, ids, columns=columns)
+    return plotting.plot_atlas_entries(stored().results, ids, columns=columns)
 
 
 def _smooth_losses():

@@ -332,11 +332,11 @@ ENTRIES: list[Entry] = [
     # --- powers and roots -------------------------------------------------------------------
     Entry("sqrt_zero", "powers", "d/dx sqrt(x) at x = 0",
           "Why is the gradient of sqrt infinite at 0?",
-          {"x": [0.0]}, _sum(lambda v: np.sqrt(np.maximum(v, 0))),
+          {"x": [0.0]}, _sum(np.sqrt),
           maths="the slope from the right is +inf, and sqrt is undefined on the left"),
     Entry("pow_half_zero", "powers", "d/dx x ** 0.5 at x = 0, beside sqrt",
           "Is x ** 0.5 the same as sqrt, gradient included?",
-          {"x": [0.0]}, _sum(lambda v: np.sqrt(np.maximum(v, 0))),
+          {"x": [0.0]}, _sum(np.sqrt),
           maths="the slope from the right is +inf, and x ** 0.5 is undefined on the left"),
     Entry("pow_zero_exponent", "powers", "d/dx x ** 0 at x = 0 (an integer exponent)",
           "Is the gradient of x ** 0 at 0 zero or NaN?",

@@ -5,8 +5,10 @@
   question, its maths (NumPy's one-sided slopes, the set of valid gradients, the minimum-norm
   one) and one line per framework, which opens to the exact snippet that produced the answer.
   The filtering runs in the browser (``book/static/atlas.js``), offline.
-- :data:`RULES` and :func:`rules_html` name each framework's rule where one explains several
-  entries ("ties go to the first argument"), computed from the answers, each backed by its rows.
+- :data:`RULES` (each a :class:`Rule`) and :func:`rules_html` name each framework's rule where
+  one explains several entries ("ties go to the first argument"), computed from the answers
+  (:func:`rule_cells`), each backed by its rows;
+- :func:`answer_key` is what an answer means when frameworks are compared.
 
 >>> from lossedu.atlas.probing import Result
 >>> answer_key(Result("abs", "torch", "2", [0.0], "value", [-0.0]))

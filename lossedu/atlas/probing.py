@@ -4,7 +4,8 @@
   :data:`~lossedu.atlas.frameworks.FRAMEWORKS`) for entries' gradients. Each framework runs in a
   process of its own, executing exactly the snippets the page shows
   (:meth:`Entry.snippet`), with lossedu out of reach (:mod:`lossedu.atlas.snippet_runner`).
-  Every answer is a :class:`Result` of one of :data:`KINDS`.
+  Every answer is a :class:`Result` of one of :data:`KINDS`; :func:`is_installed` says which
+  frameworks can answer here.
 - :func:`answer_result` records, as a :class:`Result`, an answer that code outside the atlas
   obtained (a chapter asking a framework in its own API).
 - :func:`classify`, :func:`classifications` and :func:`verdict_counts` say how answers relate to
@@ -182,8 +183,9 @@ def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] | None = Non
     in ``ids``), one process per framework, ``workers`` at a time; results in table order,
     entry by entry. A framework that is not installed answers ``"not installed"``.
 
-    >>> [r.kind for r in run(["abs"], ["torch"])]
-    ['value']
+    >>> [(r.framework, r.kind) for r in run(["abs"], ["torch", "jax"],
+    ...                                     installed=lambda framework: False)]
+    [('torch', 'not installed'), ('jax', 'not installed')]
     """
     for name, value in (("ids", ids), ("frameworks", frameworks)):
         if isinstance(value, str):

@@ -8,6 +8,8 @@ flattened and concatenated; NaN and infinities as "nan", "inf", "-inf"), ``{"kin
 framework's version. Each answer also carries ``"value"``: the summed op's value at the point
 (a number, or the line of the exception computing it raised).
 
+:func:`main` does it: :func:`answer` runs one snippet, :func:`value` its op's value.
+
 This file is run as a script, never imported by lossedu: it imports nothing from lossedu, and
 it makes importing lossedu an error, so an answer cannot depend on it.
 """

@@ -7,7 +7,10 @@ function the two sets are the same, so the atlas uses Clarke's throughout. Where
 differentiable the set is the derivative alone (:func:`only`).
 
 Each set is a :class:`GradientSet`: a membership test on the gradient (flattened over the
-entry's inputs, up to :data:`TOLERANCE`) and the set written out for the page (``text``).
+entry's inputs, up to :data:`TOLERANCE`) and the set written out for the page (``text``). They
+are made by :func:`interval` (a kink in one variable), :func:`only` (a derivative),
+:func:`simplex` (a tie of a max), :func:`ball` (a norm at the origin), :func:`segment` (two
+branches) and :func:`identity_plus_density` (a repeated eigenvalue or singular value).
 
 >>> interval(-1, 1).contains([0.25]), interval(-1, 1).text
 (True, '[-1, 1]')

@@ -284,3 +284,50 @@ def test_every_slider_works_by_keyboard_and_by_mouse(browser, server, page_path)
         assert problems == {"console": [], "failed": [], "blocked": []}
     finally:
         context.close()
+
+
+def test_the_atlas_filters_by_framework_family_and_disagreement(browser, server):
+    from lossedu import atlas
+
+    context, page, problems = visit(browser, server, "book/atlas.html")
+    try:
+        entries = page.locator("article.atlas-entry")
+        total = entries.count()
+        assert total == len(atlas.ENTRIES)
+        count = page.locator("form.atlas-filters output")
+
+        def shown():
+            return page.locator("article.atlas-entry:visible").count()
+
+        assert shown() == total and count.inner_text() == f"{total} of {total} entries shown"
+        # a family: only its entries, and only its heading
+        page.select_option("form.atlas-filters select[name=family]", "linalg")
+        linalg = [e.id for e in atlas.ENTRIES if e.family == "linalg"]
+        visible = page.eval_on_selector_all("article.atlas-entry:not([hidden])",
+                                            "els => els.map(e => e.id)")
+        assert visible == linalg and count.inner_text() == f"{len(linalg)} of {total} entries shown"
+        assert page.locator("section.atlas-family:visible").count() == 1
+        page.select_option("form.atlas-filters select[name=family]", "")
+        # frameworks, by keyboard: Space unchecks a box; only PyTorch and JAX stay
+        for name in atlas.FRAMEWORKS:
+            if name not in ("torch", "jax"):
+                page.focus(f"input[name=framework][value='{name}']")
+                page.keyboard.press("Space")
+        assert page.locator("li[data-framework=mlx]:visible").count() == 0
+        assert page.locator("li[data-framework=torch]:visible").count() == total
+        # where the two disagree: exactly the entries whose stored answers differ
+        page.check("input[name=disagree]")
+        book = atlas.stored()
+        disagree = [e.id for e in atlas.ENTRIES
+                    if len({atlas.page.answer_key(book.answer(e.id, f)) for f in ("torch", "jax")
+                            if book.answer(e.id, f).kind != "no op"}) > 1]
+        visible = page.eval_on_selector_all("article.atlas-entry:not([hidden])",
+                                            "els => els.map(e => e.id)")
+        assert visible == disagree and 0 < len(disagree) < total
+        assert "abs" in disagree and "relu" not in disagree  # JAX's abs rule
+        # an answer opens to its snippet, a link to an entry lands on it
+        page.click("#abs li[data-framework=jax] summary")
+        assert "jax.grad(f)(x)" in page.inner_text("#abs li[data-framework=jax] pre")
+        assert problems == {"console": [], "failed": [], "blocked": []}
+    finally:
+        context.close()

@@ -1,5 +1,11 @@
-"""How each framework's snippet ends: differentiate a scalar with respect to its inputs, then
-name the gradient. Shared by a framework's own module and by Keras on that backend."""
+"""How a snippet ends: differentiate a scalar with respect to its inputs, then name the
+gradient. :func:`backward` (PyTorch), :func:`gradient_tape` (TensorFlow) and :func:`jax_grad`
+(JAX) serve a framework's own module and Keras on that backend.
+
+>>> print(jax_grad("jnp.sum(jnp.abs(x))", ("x",)))
+f = lambda x: jnp.sum(jnp.abs(x))
+jax.grad(f)(x)
+"""
 
 from __future__ import annotations
 
