@@ -2,6 +2,7 @@
 snippets run standalone, the stored table against a fresh run, the command line."""
 
 import ast
+import importlib.util
 import json
 import math
 import re
@@ -208,6 +209,22 @@ def test_a_framework_that_is_not_installed_is_reported_not_raised(toy):
     (result,) = atlas.run(["abs"], ["toy"])
     assert (result.kind, result.version) == ("not installed", None)
     assert atlas.describe(result) == "not installed"
+
+
+def test_a_directory_named_like_a_framework_is_not_an_installed_framework(toy, tmp_path,
+                                                                          monkeypatch):
+    """A stray ``./toyfw`` directory is a namespace package: ``toyfw.core`` must be found."""
+    (tmp_path / "toyfw").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    object.__setattr__(toy, "module", "toyfw.core")
+    assert not atlas.is_installed("toy")
+    object.__setattr__(toy, "module", "numpy")
+    object.__setattr__(toy, "requires", ("toyfw.core",))
+    assert not atlas.is_installed("toy")
+    object.__setattr__(toy, "requires", ("numpy.linalg",))
+    assert atlas.is_installed("toy")
+    assert atlas.is_installed("keras-jax") == (atlas.is_installed("jax")
+                                               and importlib.util.find_spec("keras") is not None)
 
 
 # --- the stored table, a fresh run, and the snippets standalone -------------------------------

@@ -125,8 +125,20 @@ def _from_json_numbers(values):
 
 
 def is_installed(framework: str) -> bool:
-    """Whether ``framework``'s module can be imported here (found without importing it)."""
-    return importlib.util.find_spec(FRAMEWORKS[framework].module.split(".")[0]) is not None
+    """Whether ``framework``'s modules can be imported here (found, not imported: finding
+    ``mlx.core`` imports only the namespace package ``mlx``).
+
+    A directory that merely shares a framework's name (``./mlx`` in the working directory)
+    does not count: the full module path must be found.
+    """
+    chosen = FRAMEWORKS[framework]
+    for name in (chosen.module, *chosen.requires):
+        try:
+            if importlib.util.find_spec(name) is None:
+                return False
+        except ImportError:  # a parent package that is missing or not a package
+            return False
+    return True
 
 
 def _version(framework: Framework) -> str | None:

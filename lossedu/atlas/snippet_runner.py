@@ -99,7 +99,10 @@ def main(request_path: str, answers_path: str) -> None:
     try:
         version = importlib.import_module(request["module"]).__version__
     except (ImportError, AttributeError):
-        version = importlib.metadata.version(request["package"])
+        try:
+            version = importlib.metadata.version(request["package"])
+        except importlib.metadata.PackageNotFoundError:
+            version = None
     with open(answers_path, "w") as handle:
         json.dump({"version": version, "answers": answers}, handle)
 

@@ -51,7 +51,8 @@ class Framework:
 
     - ``name``: the atlas's key (``"keras-jax"``); ``label``: its title (``"Keras 3 (JAX)"``);
     - ``package``: the distribution whose version the atlas reports (``"keras"``);
-      ``module``: the import that tells whether it is installed (``"keras"``);
+      ``module``: the import that tells whether it is installed (``"keras"``), and
+      ``requires`` any other modules it needs (Keras on JAX: ``("jax",)``);
     - ``imports``: the snippet's first lines; ``tensor`` and ``constant``: format strings with
       ``{name}`` and ``{value}`` that make an input to differentiate and an input held fixed,
       in float32;
@@ -78,6 +79,7 @@ class Framework:
     gradient: Callable[[str, tuple], str]
     ops: Mapping[str, "str | Missing"] = field(default_factory=dict)
     home: str = ""
+    requires: tuple[str, ...] = ()
 
     def snippet(self, entry_id: str, inputs: Mapping[str, list],
                 constants: Mapping[str, list]) -> "str | Missing":

@@ -114,7 +114,8 @@ def _on(backend, label: str) -> Framework:
         name=f"keras-{backend.FRAMEWORK.name}", label=f"Keras 3 ({label})", package="keras",
         module="keras", imports=imports, tensor=backend.FRAMEWORK.tensor,
         constant=backend.FRAMEWORK.constant, total="keras.ops.sum({expression})",
-        gradient=backend.FRAMEWORK.gradient, ops=OPS, home="https://keras.io/api/")
+        gradient=backend.FRAMEWORK.gradient, ops=OPS, home="https://keras.io/api/",
+        requires=(backend.FRAMEWORK.module,))
 
 
 KERAS_FRAMEWORKS = (_on(_tensorflow, "TensorFlow"), _on(_jax, "JAX"), _on(_torch, "PyTorch"))
