@@ -1,0 +1,520 @@
+"""Assignments from the chapter notebooks: student and instructor versions, and a grader.
+
+The chapter notebooks are the one annotated source. A cell tagged ``solution`` holds an answer:
+in a code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (or the whole
+cell if it has no markers); in a markdown cell, the whole cell. A cell tagged ``check`` calls the
+exercise's self-check (:mod:`lossedu.check`). Both carry ``metadata["lossedu"]["exercise"]``.
+These are the conventions of nbgrader, and the versions written here carry nbgrader's cell
+metadata too.
+
+``python -m lossedu.assign release`` writes ``student/`` (solutions replaced by stubs, outputs
+cleared) and ``instructor/`` (as the source, with the metadata) versions;
+``python -m lossedu.assign grade SUBMISSIONS`` grades ``SUBMISSIONS/<student>/<chapter>.ipynb``.
+Every file is read and hashed once, first. Each notebook then runs in a sandbox of its own
+(:mod:`lossedu.sandbox`: bubblewrap, a private scratch folder, no network, time, memory and
+output limits), followed by one grading cell per exercise. That cell runs a fresh copy of
+:mod:`lossedu.check` in the student's kernel and writes the verdict, with a nonce made for that
+run, to a file, so a printed line cannot pass for a verdict. After all runs, a gradebook CSV
+(with the sha256 of each graded file) and one feedback file per student are written. A notebook
+that is broken in any way gets rows with 0 points and a line saying what happened, and never
+stops the other students' grading.
+
+What the module holds:
+
+- the versions: :func:`exercise_of` (the exercise id of a cell), :func:`strip_solution` (solution
+  regions replaced by stubs), :class:`SolutionStubs` (the nbconvert preprocessor that stubs every
+  solution and adds nbgrader metadata), :func:`student_version`, :func:`instructor_version`, and
+  :func:`release`, which writes both versions of every notebook;
+- the grading: :func:`checked_exercises` (the exercises of a source notebook with a check cell),
+  :func:`grade_notebook` (one submission), :func:`grade` (every submission, then the reports),
+  :func:`check_workers` (the number of notebooks run at once, checked to be a positive integer),
+  :func:`contained_attempts` (what a notebook tried that the sandbox stopped), :class:`Row` (one
+  line of the gradebook) and :func:`write_reports` (the gradebook CSV and the feedback files);
+- the warnings :class:`UnsandboxedGrading` (grading asked to run without a sandbox) and
+  :class:`TamperedDuringGrading` (a file changed on disk while the grading ran);
+- :func:`main`, the command line (``release`` and ``grade``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import dataclasses
+import functools
+import hashlib
+import re
+import secrets
+import sys
+import tempfile
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import check as check_module
+from .cell_slice import needed_cells
+from .check import EXERCISES
+from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
+from .extras import require
+from .messages import error_line, first_line
+from .validation import check_count
+
+nbformat = require("assign", "nbformat", __name__)
+require("assign", "nbclient", __name__)
+_preprocessors = require("assign", "nbconvert.preprocessors", __name__)
+ClearOutputPreprocessor, Preprocessor = _preprocessors.ClearOutputPreprocessor, _preprocessors.Preprocessor
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+MARKDOWN_STUB = "YOUR ANSWER HERE"
+POINTS_PER_EXERCISE = 1
+
+
+def exercise_of(cell) -> str | None:
+    """The exercise id of a cell (``"2.1"``), or None."""
+    return cell.metadata.get("lossedu", {}).get("exercise")
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.metadata.get("tags", []))
+
+
+def _nbgrader(cell, index: int) -> None:
+    """Tag a solution or check cell (the ``index``-th) with nbgrader's schema 3 cell metadata,
+    so the versions can be imported into nbgrader; other cells are left alone."""
+    solution, grade = "solution" in _tags(cell), "check" in _tags(cell)
+    if not (solution or grade):
+        return
+    exercise = exercise_of(cell) or f"cell-{index}"
+    part = f"solution-{index}" if solution else "check"
+    cell.metadata["nbgrader"] = {
+        "schema_version": 3, "solution": solution, "grade": not solution, "task": False,
+        "locked": not solution, "grade_id": f"exercise-{exercise.replace('.', '-')}-{part}",
+        **({} if solution else {"points": POINTS_PER_EXERCISE}),
+    }
+
+
+def strip_solution(source: str) -> str:
+    """Replace each marked solution region by a stub (keeping its indentation), or the whole
+    source if it has no markers.
+
+    >>> print(strip_solution("def f(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n    ### END SOLUTION"))
+    def f(x):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+    """
+    if BEGIN not in source:
+        return CODE_STUB
+    lines, kept, inside = source.splitlines(), [], False
+    for line in lines:
+        stripped = line.strip()
+        if stripped == BEGIN:
+            indent = line[: len(line) - len(line.lstrip())]
+            kept.extend(indent + stub for stub in CODE_STUB.splitlines())
+            inside = True
+        elif stripped == END:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    if inside:
+        raise ValueError(f"a solution cell has {BEGIN!r} without {END!r}")
+    return "\n".join(kept)
+
+
+class SolutionStubs(Preprocessor):
+    """Replace every solution by a stub, and add nbgrader metadata to exercise cells."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if "solution" in _tags(cell):
+            cell.source = strip_solution(cell.source) if cell.cell_type == "code" else MARKDOWN_STUB
+            cell.metadata["tags"] = [t for t in _tags(cell) if t != "hide-cell"]
+        _nbgrader(cell, index)
+        return cell, resources
+
+
+def student_version(notebook):
+    """A copy of a chapter notebook with solutions replaced by stubs and outputs cleared."""
+    student = copy.deepcopy(notebook)
+    student, _ = SolutionStubs().preprocess(student, {})
+    student, _ = ClearOutputPreprocessor().preprocess(student, {})
+    return student
+
+
+def instructor_version(notebook):
+    """A copy of a chapter notebook, outputs kept, with nbgrader metadata on exercise cells."""
+    instructor = copy.deepcopy(notebook)
+    for index, cell in enumerate(instructor.cells):
+        _nbgrader(cell, index)
+    return instructor
+
+
+def release(source: Path, out: Path) -> list[Path]:
+    """Write ``out/student/*.ipynb`` and ``out/instructor/*.ipynb`` for every notebook in
+    ``source``; returns the files written."""
+    notebooks = sorted(Path(source).glob("*.ipynb"))
+    if not notebooks:
+        raise ValueError(f"no notebooks in {source}")
+    written = []
+    for version, make in (("student", student_version), ("instructor", instructor_version)):
+        folder = Path(out) / version
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in notebooks:
+            target = folder / path.name
+            nbformat.write(make(nbformat.read(path, as_version=4)), target)
+            written.append(target)
+    return written
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the gradebook."""
+
+    student: str
+    notebook: str
+    exercise: str
+    points: int
+    max_points: int
+    feedback: str
+    sha256: str  # of the file as it was graded: the bytes read are the bytes hashed
+
+
+def checked_exercises(notebook) -> dict[str, str]:
+    """The exercises of a source notebook that have a check cell: exercise -> check source."""
+    return {exercise_of(cell): cell.source for cell in notebook.cells
+            if "check" in _tags(cell) and exercise_of(cell) in EXERCISES}
+
+
+def _grading_cell(exercise: str, verdict_path: Path, nonce: str) -> nbformat.NotebookNode:
+    # Runs in the student's kernel after their notebook, and reaches nothing through the
+    # notebook's names: a copy of lossedu.check loaded afresh from its file grades the exercise
+    # and writes the verdict, with this cell's nonce, to a file. It prints nothing, so a printed
+    # line cannot pass for a verdict; the cell is kept out of the kernel's input history, so the
+    # notebook's own code cannot read the nonce there.
+    cell = nbformat.v4.new_code_cell(
+        "import importlib.util as _lossedu_util, sys as _lossedu_sys\n"
+        f"_lossedu_spec = _lossedu_util.spec_from_file_location('lossedu._grading_check', "
+        f"{str(Path(check_module.__file__).resolve())!r})\n"
+        "_lossedu_check = _lossedu_util.module_from_spec(_lossedu_spec)\n"
+        "_lossedu_sys.modules[_lossedu_spec.name] = _lossedu_check\n"
+        "_lossedu_spec.loader.exec_module(_lossedu_check)\n"
+        f"_lossedu_check.write_verdict({exercise!r}, {str(verdict_path)!r}, {nonce!r})")
+    cell.metadata["lossedu"] = {"grading": True}
+    return cell
+
+
+def _first_error(cell) -> str | None:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return error_line(output.get("ename"), output.get("evalue") or "")
+    return None
+
+
+def _read_verdict(text: str | None, nonce: str) -> tuple[bool, str] | str:
+    """A verdict file's (passed, feedback) if it is the grader's (it carries the run's nonce),
+    else why there is none."""
+    if text is None:
+        return "no verdict"
+    lines = text.splitlines()
+    if len(lines) < 3 or lines[0] != nonce or lines[1] not in ("passed", "failed"):
+        return "tampering: the verdict file is not the grader's (the notebook's code wrote it)"
+    return lines[1] == "passed", lines[2]
+
+
+# Errors that only the sandbox gives: a notebook that meets one tried to reach outside it.
+CONTAINED = {
+    "Read-only file system": "tried to write outside its scratch folder",
+    "Permission denied: '/proc/": "tried to reach another process",
+    "Connection refused": "tried to open a network connection",
+    "Network is unreachable": "tried to open a network connection",
+    "name resolution": "tried to open a network connection",
+}
+
+
+def contained_attempts(notebook, hidden=()) -> list[str]:
+    """What a notebook's error outputs show it tried and the sandbox stopped (sorted, once
+    each): the errors in ``CONTAINED``, and any error naming a path in a ``hidden`` folder."""
+    errors = [f"{output.get('ename')}: {output.get('evalue')}" for cell in notebook.cells
+              for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    signs = {**CONTAINED, **{str(Path(folder).resolve()): "tried to reach the grading's files "
+                             "(other submissions, the source notebooks, the gradebook)"
+                             for folder in hidden}}
+    return sorted({attempt for error in errors for sign, attempt in signs.items() if sign in error})
+
+
+def _read_and_hash(path: Path) -> tuple[bytes | OSError, str]:
+    """A submitted file's bytes and their sha256, or the error that kept it from being read
+    and "-": what is graded is exactly what is hashed."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return error, "-"
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _timed_out(reason: str, limits: Limits) -> str:
+    if "KeyboardInterrupt" in reason or "CellTimeoutError" in reason:
+        return f"timed out after {limits.cell_seconds} s"
+    return reason
+
+
+def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limits(),
+                   sandbox: bool = True, hidden=(), kernel_name: str = "python3",
+                   submitted: tuple[bytes | OSError, str] | None = None) -> list[Row]:
+    """Grade one submitted notebook against its source ``original``, executed by
+    :func:`lossedu.sandbox.execute_isolated` (in a sandbox unless ``sandbox`` is False).
+    ``submitted`` is the file's bytes and sha256 if the caller has read them already."""
+    exercises = checked_exercises(original)
+    data, digest = submitted or _read_and_hash(path)
+
+    def rows(points_and_feedback: dict[str, tuple[int, str]]) -> list[Row]:
+        return [Row(student, path.name, exercise, points, POINTS_PER_EXERCISE, feedback, digest)
+                for exercise, (points, feedback) in points_and_feedback.items()]
+
+    def everything_zero(reason: str) -> list[Row]:
+        return rows({exercise: (0, reason) for exercise in exercises})
+
+    if isinstance(data, OSError):
+        return everything_zero(f"the file could not be read ({type(data).__name__})")
+    try:
+        submission = nbformat.reads(data.decode("utf-8"), as_version=4)
+        nbformat.validate(submission)
+    except Exception as error:  # empty files, invalid JSON, and notebooks of the wrong shape
+        line = error_line(type(error).__name__, first_line(error, "empty file")[:120])
+        return everything_zero(f"not a valid notebook ({line})")
+
+    check_cells = {exercise_of(c): c for c in submission.cells if "check" in _tags(c)}
+    results = {}
+    for exercise, check_source in exercises.items():
+        if exercise not in check_cells:
+            results[exercise] = (0, "the check cell of this exercise was deleted")
+        elif check_cells[exercise].source.strip() != check_source.strip():
+            results[exercise] = (0, "the check cell of this exercise was edited")
+    to_check = [exercise for exercise in exercises if exercise not in results]
+    if not to_check:
+        return rows(results)
+    # First only the cells the exercises' functions need (lossedu.cell_slice). A run that
+    # raised anything but NotImplementedError, gave no verdict or found no function may have
+    # missed a cell: then the whole notebook runs, and its verdicts count.
+    names = {EXERCISES[exercise][0] for exercise in to_check}
+    code = [cell for cell in submission.cells if cell.cell_type == "code"]
+    needed = [code[i] for i in needed_cells([cell.source for cell in code], names)]
+    run = functools.partial(_run_checks, to_check, limits=limits, sandbox=sandbox, hidden=hidden,
+                            kernel_name=kernel_name)
+    verdicts, sure = run(needed)
+    if not sure:
+        verdicts, _ = run(submission.cells)
+    return rows({**results, **verdicts})
+
+
+def _run_checks(exercises, cells, *, limits: Limits, sandbox: bool, hidden,
+                kernel_name: str) -> tuple[dict[str, tuple[int, str]], bool]:
+    """Run ``cells`` and then one grading cell per exercise: exercise -> (points, feedback),
+    and whether every cell ran without an error (NotImplementedError aside) and every check
+    gave a verdict that is not about an error."""
+    notebook = nbformat.v4.new_notebook(cells=copy.deepcopy(list(cells)))
+    notebook.metadata["kernelspec"] = {"name": kernel_name, "display_name": kernel_name,
+                                       "language": "python"}
+    with tempfile.TemporaryDirectory(prefix="lossedu-grading-") as scratch:
+        nonces = {exercise: secrets.token_hex(16) for exercise in exercises}
+        notebook.cells.extend(
+            _grading_cell(exercise, Path(scratch, RESULTS, exercise), nonces[exercise])
+            for exercise in exercises)
+        run = execute_isolated(notebook, limits, scratch=Path(scratch), sandbox=sandbox,
+                               hidden=hidden, kernel_name=kernel_name)
+    if run.notebook is None or run.failure and "limit" in run.failure:
+        return {exercise: (0, _timed_out(run.failure, limits)) for exercise in exercises}, False
+    errors = [_first_error(cell) for cell in run.notebook.cells]
+    sure = not run.failure and all(error is None or error.startswith("NotImplementedError")
+                                   for error in errors)
+    solution_cells = {exercise_of(c): c for c in run.notebook.cells
+                      if "solution" in _tags(c) and c.cell_type == "code"}
+    grading_cells = dict(zip(exercises, run.notebook.cells[-len(exercises):]))
+    attempts = contained_attempts(run.notebook, hidden)
+    note = f" (stopped by the sandbox: the notebook {'; '.join(attempts)})" if attempts else ""
+    results = {}
+    for exercise in exercises:
+        verdict = _read_verdict(run.files.get(exercise), nonces[exercise])
+        if isinstance(verdict, str):
+            reason = _first_error(grading_cells[exercise]) or run.failure or verdict
+            results[exercise] = (0, f"the check could not run: {_timed_out(reason, limits)}{note}")
+            sure = False
+            continue
+        passed, feedback = verdict
+        sure = sure and (passed or not re.search("your function raised|is not defined", feedback))
+        defining_error = _first_error(solution_cells[exercise]) if exercise in solution_cells else None
+        if not passed and defining_error:
+            feedback += f" (the cell that defines it failed: {_timed_out(defining_error, limits)})"
+        results[exercise] = (POINTS_PER_EXERCISE if passed else 0, feedback + note)
+    return results, sure
+
+
+UNSANDBOXED = ("grading WITHOUT a sandbox (--no-sandbox): every notebook runs with your rights and "
+               "can read, change or delete your files (other submissions and the gradebook "
+               "included) and use the network; only the time, memory and output limits hold")
+
+
+class UnsandboxedGrading(UserWarning):
+    """Grading was asked to run without a sandbox."""
+
+
+def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits(),
+          sandbox: bool = True, kernel_name: str = "python3", workers: int = 2) -> list[Row]:
+    """Grade ``submissions/<student>/<notebook>.ipynb`` against the notebooks in ``source``;
+    write ``out/gradebook.csv`` and ``out/feedback/<student>.txt``; return the rows.
+
+    Every submission is read (and hashed) once, before any notebook runs, and graded from those
+    bytes. Each runs in a sandbox of its own (:mod:`lossedu.sandbox`) within ``limits``;
+    ``workers`` run at the same time. Without ``sandbox`` it warns (:class:`UnsandboxedGrading`)
+    and runs them with the caller's rights. The gradebook and the feedback are written after
+    all runs; a submission or source notebook that changed on disk meanwhile is reported.
+    """
+    submissions, source, out = Path(submissions), Path(source), Path(out)
+    students = sorted(p for p in submissions.iterdir() if p.is_dir()) if submissions.is_dir() else []
+    if not students:
+        raise ValueError(f"no student folders in {submissions} (expected SUBMISSIONS/<student>/<notebook>.ipynb)")
+    originals = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
+    if not originals:
+        raise ValueError(f"no assignment notebooks in {source.resolve()}; point --source at the "
+                         f"folder that holds the chapter notebooks (the course's notebooks/)")
+    workers = check_workers(workers)
+    if sandbox and (problem := sandbox_problem()):
+        raise SandboxUnavailable(problem)
+    if not sandbox:
+        warnings.warn(UNSANDBOXED, UnsandboxedGrading, stacklevel=2)
+    jobs, unknown, read = [], [], {}
+    for folder in students:
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            read[path] = _read_and_hash(path)
+            if path.name in originals:
+                jobs.append((folder.name, path))
+            else:
+                unknown.append(Row(folder.name, path.name, "-", 0, 0,
+                                   "not one of the assignment's notebooks; not graded",
+                                   read[path][1]))
+    if not jobs:
+        raise ValueError(f"no submitted file in {submissions.resolve()} is named like an assignment "
+                         f"notebook of {source.resolve()} ({', '.join(sorted(originals))}); check "
+                         f"--source and the SUBMISSIONS/<student>/<notebook>.ipynb layout")
+    sources = {path: _read_and_hash(path)[1] for path in source.glob("*.ipynb")}
+    hidden = (submissions, source, out)
+
+    def run(job):
+        student, path = job
+        return grade_notebook(path, originals[path.name], student=student, limits=limits,
+                              sandbox=sandbox, hidden=hidden, kernel_name=kernel_name,
+                              submitted=read[path])
+
+    # Each notebook runs in processes of its own, so notebooks can be graded side by side.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        graded = list(pool.map(run, jobs))
+    changed = {path for path, (_, digest) in read.items() if _read_and_hash(path)[1] != digest}
+    changed_sources = sorted(p.name for p, digest in sources.items() if _read_and_hash(p)[1] != digest)
+    all_rows = sorted([_flag_changed(row, submissions, changed) for rows in graded for row in rows]
+                      + unknown, key=lambda row: (row.student, row.notebook, row.exercise))
+    write_reports(all_rows, out)
+    if changed or changed_sources:
+        names = sorted(f"{p.parent.name}/{p.name}" for p in changed) + changed_sources
+        warnings.warn(f"files changed on disk during grading: {', '.join(names)}; every grade is "
+                      f"for the file as it was read before the runs (its sha256 is in the "
+                      f"gradebook)", TamperedDuringGrading, stacklevel=2)
+    return all_rows
+
+
+class TamperedDuringGrading(UserWarning):
+    """A submission or a source notebook changed on disk while the grading ran."""
+
+
+def _flag_changed(row: Row, submissions: Path, changed: set[Path]) -> Row:
+    if submissions / row.student / row.notebook not in changed:
+        return row
+    return dataclasses.replace(row, feedback=row.feedback + " (this file changed on disk during "
+                               "grading; the grade is for the file as first read)")
+
+
+def check_workers(workers) -> int:
+    return check_count(workers, "workers")
+
+
+def write_reports(rows: list[Row], out: Path) -> None:
+    """The gradebook CSV and one plain-text feedback file per student."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "gradebook.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "notebook", "exercise", "points", "max_points", "feedback",
+                         "sha256"])
+        for row in rows:
+            writer.writerow([row.student, row.notebook, row.exercise, row.points, row.max_points,
+                             row.feedback, row.sha256])
+    feedback = out / "feedback"
+    feedback.mkdir(exist_ok=True)
+    for student in sorted({row.student for row in rows}):
+        mine = [row for row in rows if row.student == student]
+        lines = [f"Feedback for {student}: {sum(r.points for r in mine)} of "
+                 f"{sum(r.max_points for r in mine)} points", ""]
+        lines += [f"{r.notebook}, exercise {r.exercise}: {r.points}/{r.max_points}. "
+                  f"{r.feedback[:1].upper()}{r.feedback[1:]}" for r in mine]
+        (feedback / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', student)}.txt").write_text("\n".join(lines) + "\n")
+
+
+PROG = "python -m lossedu.assign"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog=PROG,
+                                     description="Student and instructor versions, and grading.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    rel = commands.add_parser("release", help="write student and instructor versions")
+    rel.add_argument("--source", default="notebooks")
+    rel.add_argument("--out", default="_build/assignments")
+    gra = commands.add_parser("grade", help="grade SUBMISSIONS/<student>/<notebook>.ipynb, each "
+                                            "in a sandbox of its own (bubblewrap)")
+    gra.add_argument("submissions")
+    gra.add_argument("--source", default="notebooks")
+    gra.add_argument("--out", default="_build/grades")
+    defaults = Limits()
+    gra.add_argument("--timeout", type=int, default=defaults.cell_seconds,
+                     help="seconds allowed per cell")
+    gra.add_argument("--notebook-timeout", type=int, default=defaults.notebook_seconds,
+                     help="seconds allowed per notebook, all cells and the checks together")
+    gra.add_argument("--memory-mib", type=int, default=defaults.memory_bytes // 2**20,
+                     help="memory allowed per notebook (all its processes), in MiB")
+    gra.add_argument("--output-mib", type=int, default=defaults.output_bytes // 2**20,
+                     help="cell outputs allowed per notebook, in MiB")
+    gra.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time")
+    gra.add_argument("--no-sandbox", action="store_true",
+                     help="run the notebooks with your rights, where bubblewrap is not available "
+                          "(they can then read, change and delete your files)")
+    args = parser.parse_args(argv)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _run_command(args)
+        for warning in caught:  # grading without a sandbox was said before the runs
+            if not issubclass(warning.category, UnsandboxedGrading):
+                print(f"{parser.prog} {args.command}: warning: {warning.message}", file=sys.stderr)
+    except SandboxUnavailable as error:
+        parser.exit(2, f"{parser.prog} {args.command}: error: cannot grade in a sandbox: {error}. "
+                       f"Install bubblewrap, or grade without isolation with --no-sandbox (each "
+                       f"notebook then runs with your rights).\n")
+    except ValueError as error:  # wrong folders or limits: one clear line and a non-zero exit
+        parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
+
+
+def _run_command(args) -> None:
+    if args.command == "release":
+        written = release(Path(args.source), Path(args.out))
+        print(f"wrote {len(written)} notebooks under {args.out}/student and {args.out}/instructor")
+    else:
+        limits = Limits(cell_seconds=args.timeout, notebook_seconds=args.notebook_timeout,
+                        memory_bytes=args.memory_mib * 2**20, output_bytes=args.output_mib * 2**20)
+        if args.no_sandbox:  # said before the runs, not only after them
+            print(f"{PROG} grade: warning: {UNSANDBOXED}", file=sys.stderr)
+        rows = grade(Path(args.submissions), Path(args.source), Path(args.out), limits=limits,
+                     sandbox=not args.no_sandbox, workers=args.workers)
+        print(f"graded {len({r.student for r in rows})} students: {args.out}/gradebook.csv, "
+              f"{args.out}/feedback/")
+
+
+if __name__ == "__main__":
+    main()
