@@ -22,7 +22,8 @@ PARALLEL ?= -n auto
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 # Executed notebooks: the chapters, and the atlas page of the book
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard book/*.ipynb)
-BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(NOTEBOOKS)
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/static/* book/_ext/*.py) \
+  $(NOTEBOOKS)
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:

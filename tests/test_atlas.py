@@ -418,9 +418,12 @@ def test_the_comparison_marks_exactly_the_answers_that_changed():
     changed = [Result(r.id, r.framework, "2.14.1", r.point, "value", [0.0])
                if (r.id, r.framework) == ("clip_upper", "torch") else r for r in book]
     table = atlas.comparison_table(book, changed, labels=("pinned", "later")).splitlines()
-    rows = {line.split("|")[1].strip(" `"): line for line in table if line.startswith("| `")}
-    assert "**1 ≠ 0**" in rows["clip_upper"] and rows["clip_upper"].endswith("| **differs** |")
-    assert [i for i, line in rows.items() if "differs" in line] == ["clip_upper"]
+    assert table[0] == f"1 answer differs, {len(book) - 1} agree."
+    assert table[2:] == ["| entry | framework | pinned | later |", "|---|---|---|---|",
+                         "| `clip_upper` | PyTorch | 1 (2.13.0+cpu) | 0 (2.14.1) |"]
+    assert atlas.comparison_table(book, book).splitlines() == [f"0 answers differ, {len(book)} agree."]
+    with pytest.raises(ValueError, match="in common"):
+        atlas.comparison_table(book, [r for r in atlas.stored().results if r.framework == "mlx"])
 
 
 def test_an_answer_asked_in_the_frameworks_own_api_is_recorded_like_the_atlas_s():

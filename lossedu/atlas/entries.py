@@ -504,7 +504,7 @@ SOURCES = {
     "maximum_tie_xy": ("https://github.com/jax-ml/jax/pull/2195",
             "[Draft] Fix lax.max grad"),
     "maximum_tie_yx": ("https://github.com/PaddlePaddle/Paddle/pull/45178",
-            "【autograd】add max_p primitive operator for new autograd"),
+            "[autograd] add max_p primitive operator for new autograd"),
     "minimum_tie": ("https://github.com/pytorch/pytorch/issues/56734",
             "Element-wise max of two Tensors computes the wrong gradient in case of equality"),
     "minimum_tie_xy": ("https://github.com/tensorflow/swift-apis/issues/479",

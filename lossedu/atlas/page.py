@@ -255,8 +255,8 @@ def rules_html(results: Sequence[Result]) -> str:
         rows = "".join(f'<tr><th scope="row">{escape(TITLES[f])}</th>'
                        f"<td>{escape(cells.get(f, '—'))}</td></tr>" for f in frameworks)
         parts.append(f'<h3 id="rule-{number}">At {escape(rule.title)}</h3>'
-                     f'<p class="atlas-rule-rows">Rows: {links}.</p>'
+                     f'<p class="atlas-rule-rows">Entries: {links}.</p>'
                      f'<table class="atlas-rules"><thead><tr><th scope="col">framework</th>'
                      f'<th scope="col">what its answers show</th></tr></thead>'
                      f"<tbody>{rows}</tbody></table>")
-    return "".join(parts)
+    return f'<div class="atlas-rules-list">{"".join(parts)}</div>'

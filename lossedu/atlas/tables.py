@@ -55,34 +55,32 @@ def classification_table(results: Sequence[Result], *, counts: bool = False) -> 
 
 def comparison_table(results: Sequence[Result], other: Sequence[Result],
                      labels: tuple[str, str] = ("here", "there")) -> str:
-    """A markdown table of two runs of the atlas side by side: one row per entry, one column
-    per framework. An answer both runs share is shown once; one that differs is shown as
-    **this ≠ that** (``labels`` name the two runs in the legend line above the table), and the
-    last column says whether the row differs."""
-    mine = {(r.id, r.framework): r for r in results}
+    """A markdown table of the answers that differ between two runs of the atlas: one row per
+    entry and framework both ran, with each run's answer and version (``labels`` name the runs).
+    Narrow enough for a page: the answers both runs share are only counted.
+
+    >>> before = [Result("clip_upper", "torch", "2.13.0", [1.0], "value", [1.0])]
+    >>> after = [Result("clip_upper", "torch", "2.14.1", [1.0], "value", [0.0])]
+    >>> print(comparison_table(before, after, labels=("book", "yours")))
+    1 answer differs, 0 agree.
+    <BLANKLINE>
+    | entry | framework | book | yours |
+    |---|---|---|---|
+    | `clip_upper` | PyTorch | 1 (2.13.0) | 0 (2.14.1) |
+    """
     theirs = {(r.id, r.framework): r for r in other}
-    frameworks = [f for f in FRAMEWORKS if any(k[1] == f for k in mine)
-                  and any(k[1] == f for k in theirs)]
-    ids = [i for i in dict.fromkeys(r.id for r in results) if any(k[0] == i for k in theirs)]
-    if not frameworks or not ids:
+    both = [(r, theirs[r.id, r.framework]) for r in results if (r.id, r.framework) in theirs]
+    if not both:
         raise ValueError("the two runs have no entry and framework in common")
-    lines = [f"Where the two differ, a cell reads **{labels[0]} ≠ {labels[1]}**.", "",
-             "| id | " + " | ".join(TITLES[f] for f in frameworks) + " | both agree? |",
-             "|---|" + "---|" * (len(frameworks) + 1)]
-    for entry_id in ids:
-        cells, agree = [], True
-        for framework in frameworks:
-            a, b = mine.get((entry_id, framework)), theirs.get((entry_id, framework))
-            if a is None or b is None:
-                cells.append("(not in both)")
-            elif same_answer(a, b):
-                cells.append(describe(a))
-            else:
-                agree = False
-                cells.append(f"**{describe(a)} ≠ {describe(b)}**")
-        verdict = "yes" if agree else "**differs**"
-        lines.append(f"| `{entry_id}` | " + " | ".join(c.replace("|", "\\|") for c in cells)
-                     + f" | {verdict} |")
+    changed = [(a, b) for a, b in both if not same_answer(a, b)]
+    verb = "answer differs" if len(changed) == 1 else "answers differ"
+    lines = [f"{len(changed)} {verb}, {len(both) - len(changed)} agree."]
+    if changed:
+        lines += ["", f"| entry | framework | {labels[0]} | {labels[1]} |", "|---|---|---|---|"]
+        lines += [f"| `{a.id}` | {TITLES[a.framework]} | "
+                  + " | ".join(f"{describe(r)} ({r.version})".replace("|", "\\|")
+                               for r in (a, b)) + " |"
+                  for a, b in changed]
     return "\n".join(lines)
 
 
