@@ -282,6 +282,9 @@ def classify(entry: Entry, result: Result) -> str:
     if result.kind != "value":
         return result.kind
     grad = np.asarray(result.grad, dtype=np.float64)
+    if grad.shape != (len(entry.point),):
+        raise ValueError(f"{result.framework}'s answer for {entry.id} has {grad.size} numbers; "
+                         f"the entry's point has {len(entry.point)}")
     if not np.all(np.isfinite(grad)):
         return "nan/inf"
     if entry.differentiable:
@@ -330,12 +333,16 @@ def one_sided_slopes(entry: Entry) -> tuple[list, list] | None:
     >>> one_sided_slopes(ENTRY_BY_ID["abs"])
     ([-1.0], [1.0])
     """
-    if not np.all(np.isfinite(entry.point)):
+    point = np.asarray(entry.point, dtype=np.float64)
+    if not np.all(np.isfinite(point)):
         return None
+    # a step longer than a tiny nonzero coordinate (a subnormal) would step over 0
+    tiny = np.abs(point[(point != 0) & (np.abs(point) < 1e-4)])
+    step = float(tiny.min()) / 2 if tiny.size else None
     slopes = []
     for method in ("backward", "forward"):
         with np.errstate(invalid="ignore", divide="ignore"):
-            values = numerical_grad(entry.numpy, entry.point, method=method)
+            values = numerical_grad(entry.numpy, point, method=method, step=step)
         # rounding noise of about 1e-8 in one-sided quotients; + 0.0 turns -0.0 into 0.0
         slopes.append((np.round(values, 6) + 0.0).tolist())
     return slopes[0], slopes[1]

@@ -43,7 +43,7 @@ class GradientSet:
 
 
 def _number(v: float) -> str:
-    fractions = {1 / 6: "1/6", -0.5: "-1/2", 0.5: "1/2", 1.5: "3/2"}
+    fractions = {1 / 6: "1/6", -0.5: "-1/2", 0.5: "1/2", 1.5: "3/2", 1 / np.sqrt(3): "1/√3"}
     return next((t for value, t in fractions.items() if abs(v - value) < 1e-12), f"{v:g}")
 
 

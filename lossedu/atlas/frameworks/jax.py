@@ -28,7 +28,7 @@ FRAMEWORK = Framework(
         # activations and clipping
         "relu": "jax.nn.relu(x)",
         "maximum_zero": "jnp.maximum(x, 0.0)",
-        "leaky_relu": "jax.nn.leaky_relu(x)",
+        "leaky_relu": "jax.nn.leaky_relu(x, negative_slope=0.01)",
         "relu6_upper": "jax.nn.relu6(x)",
         "hardtanh_upper": "jax.nn.hard_tanh(x)",
         "clip_upper": "jnp.clip(x, 0.0, 1.0)",

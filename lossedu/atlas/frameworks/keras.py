@@ -21,7 +21,7 @@ OPS = {
     # activations and clipping
     "relu": "keras.ops.relu(x)",
     "maximum_zero": "keras.ops.maximum(x, 0.0)",
-    "leaky_relu": "keras.ops.leaky_relu(x)",
+    "leaky_relu": "keras.ops.leaky_relu(x, negative_slope=0.01)",
     "relu6_upper": "keras.ops.relu6(x)",
     "hardtanh_upper": "keras.ops.hard_tanh(x)",
     "clip_upper": "keras.ops.clip(x, 0.0, 1.0)",

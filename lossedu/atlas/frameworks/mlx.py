@@ -29,7 +29,7 @@ FRAMEWORK = Framework(
         # activations and clipping
         "relu": "nn.relu(x)",
         "maximum_zero": "mx.maximum(x, 0.0)",
-        "leaky_relu": "nn.leaky_relu(x)",
+        "leaky_relu": "nn.leaky_relu(x, negative_slope=0.01)",
         "relu6_upper": "nn.relu6(x)",
         "hardtanh_upper": "nn.hard_tanh(x)",
         "clip_upper": "mx.clip(x, 0.0, 1.0)",

@@ -32,7 +32,7 @@ FRAMEWORK = Framework(
         # paddle.maximum(x, 0.0) raises "argument 'y' must be Tensor": a Paddle user writes a
         # tensor of zeros
         "maximum_zero": "paddle.maximum(x, paddle.zeros_like(x))",
-        "leaky_relu": "paddle.nn.functional.leaky_relu(x)",
+        "leaky_relu": "paddle.nn.functional.leaky_relu(x, negative_slope=0.01)",
         "relu6_upper": "paddle.nn.functional.relu6(x)",
         "hardtanh_upper": "paddle.nn.functional.hardtanh(x)",
         "clip_upper": "paddle.clip(x, 0.0, 1.0)",

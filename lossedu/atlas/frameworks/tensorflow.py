@@ -29,7 +29,7 @@ FRAMEWORK = Framework(
         "abs_negative_zero": "tf.abs(x)",
         "relu": "tf.nn.relu(x)",
         "maximum_zero": "tf.maximum(x, 0.0)",
-        "leaky_relu": "tf.nn.leaky_relu(x)",
+        "leaky_relu": "tf.nn.leaky_relu(x, alpha=0.01)",
         "relu6_upper": "tf.nn.relu6(x)",
         "hardtanh_upper": Missing("same op as clip_upper: tf.clip_by_value (TensorFlow has no "
                                   "hardtanh of its own)"),

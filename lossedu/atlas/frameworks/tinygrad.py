@@ -27,7 +27,7 @@ FRAMEWORK = Framework(
         # activations and clipping
         "relu": "x.relu()",
         "maximum_zero": "x.maximum(0.0)",
-        "leaky_relu": "x.leaky_relu()",
+        "leaky_relu": "x.leaky_relu(neg_slope=0.01)",
         "relu6_upper": "x.relu6()",
         "hardtanh_upper": "x.hardtanh()",
         "clip_upper": "x.clip(0.0, 1.0)",

@@ -25,7 +25,7 @@ FRAMEWORK = Framework(
         # activations and clipping
         "relu": "torch.nn.functional.relu(x)",
         "maximum_zero": "torch.maximum(x, torch.tensor(0.0))",
-        "leaky_relu": "torch.nn.functional.leaky_relu(x)",
+        "leaky_relu": "torch.nn.functional.leaky_relu(x, negative_slope=0.01)",
         "relu6_upper": "torch.nn.functional.relu6(x)",
         "hardtanh_upper": "torch.nn.functional.hardtanh(x)",
         "clip_upper": "torch.clamp(x, 0.0, 1.0)",
