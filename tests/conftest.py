@@ -145,8 +145,11 @@ class ComputedOnce:
             tests = str(Path(__file__).resolve().parent)
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(
                 filter(None, [tests, os.environ.get("PYTHONPATH")]))}
+            # cwd: the folder, not the repository, whose lossedu/ "python -c" would import
+            # ahead of the installed package that the environment legs test
             run = subprocess.run([sys.executable, "-c", RUNNER, module, function, str(folder),
-                                  str(result)], env=env, capture_output=True, text=True)
+                                  str(result)], env=env, capture_output=True, text=True,
+                                 cwd=folder)
             if not result.exists():
                 result.write_bytes(pickle.dumps(("error", f"the process computing it exited "
                                                           f"with {run.returncode}:\n{run.stderr[-3000:]}")))

@@ -124,6 +124,10 @@ def _leaky(v):
     return np.where(v >= 0, v, 0.01 * v)
 
 
+def _where_sqrt(v):
+    return float(np.sum(np.where(v > 0, np.sqrt(np.maximum(v, 0)), 0)))
+
+
 def _hardsigmoid(v):
     return np.clip(v + 3, 0, 6) / 6
 
@@ -361,9 +365,17 @@ ENTRIES: list[Entry] = [
     Entry("where_sqrt_zero", "powers",
           "d/dx where(x > 0, sqrt(x), 0) at x = 0 (the branch not taken)",
           "Why does where() give NaN gradients from the branch it did not take?",
-          {"x": [0.0]}, _sum(lambda v: np.where(v > 0, np.sqrt(np.maximum(v, 0)), 0)),
+          {"x": [0.0]}, _where_sqrt,
           maths="the slope from the left is 0 and from the right +inf: no derivative, and the "
                 "gradients nearby are unbounded"),
+    Entry("where_sqrt_negative", "powers",
+          "d/dx where(x > 0, sqrt(x), 0) at x = -1 (flat there; sqrt(-1) is NaN)",
+          "Does the NaN of a branch where() did not take reach the gradient where the function "
+          "is flat?",
+          {"x": [-1.0]}, _where_sqrt,
+          gradients=only(0.0), min_norm=[0.0], differentiable=True,
+          maths="the function is 0 near -1, so its derivative is 0; the branch not taken, "
+                "sqrt(-1), is NaN, and so is its derivative"),
     # --- logarithms and probabilities -------------------------------------------------------
     Entry("logsumexp_neginf", "probabilities", "gradient of logsumexp([-inf, -inf])",
           "Why is logsumexp's gradient NaN when every input is -inf?",
@@ -570,6 +582,8 @@ SOURCES = {
             "Issue in a particular case in backpropagation"),
     "where_sqrt_zero": ("https://github.com/jax-ml/jax/issues/347",
             "Issue taking gradients through np.where when one of branches is nan."),
+    "where_sqrt_negative": ("https://github.com/pytorch/pytorch/issues/187297",
+            "torch.where backward propagates NaN gradient from inactive sqrt branch"),
     "logsumexp_neginf": ("https://github.com/jax-ml/jax/issues/6811",
             "Should gradients of logsumexp([-inf, -inf]) be 0s instead NaNs?"),
     "xlogy_zero": ("https://github.com/jax-ml/jax/issues/15709",

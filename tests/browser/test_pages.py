@@ -331,3 +331,22 @@ def test_the_atlas_filters_by_framework_family_and_disagreement(browser, server)
         assert problems == {"console": [], "failed": [], "blocked": []}
     finally:
         context.close()
+
+
+ATLAS_OVERFLOW = """() => {
+  document.querySelectorAll('.atlas details').forEach(d => { d.open = true; });
+  return [...document.querySelectorAll('.atlas *')]
+    .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} px in ${e.clientWidth}`);
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_atlas_fits_a_phone_and_a_desktop_screen_with_every_answer_open(browser, server,
+                                                                          width):
+    context, page, problems = visit(browser, server, "book/atlas.html", width=width)
+    try:
+        assert page.evaluate(ATLAS_OVERFLOW) == []
+        assert page.locator(".atlas details[open]").count() >= 9 * 60
+    finally:
+        context.close()

@@ -85,6 +85,7 @@ FRAMEWORK = Framework(
         "pow_one": "x ** 1",
         "pow_two": "x ** 2",
         "where_sqrt_zero": "jnp.where(x > 0, jnp.sqrt(x), 0.0)",
+        "where_sqrt_negative": "jnp.where(x > 0, jnp.sqrt(x), 0.0)",
         # logarithms and probabilities
         "logsumexp_neginf": "jax.nn.logsumexp(x)",
         "xlogy_zero": "jax.scipy.special.xlogy(x, y)",

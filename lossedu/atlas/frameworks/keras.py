@@ -77,6 +77,7 @@ OPS = {
     "pow_one": "keras.ops.power(x, 1)",
     "pow_two": "keras.ops.power(x, 2)",
     "where_sqrt_zero": "keras.ops.where(keras.ops.greater(x, 0), keras.ops.sqrt(x), 0.0)",
+    "where_sqrt_negative": "keras.ops.where(keras.ops.greater(x, 0), keras.ops.sqrt(x), 0.0)",
     # logarithms and probabilities
     "logsumexp_neginf": "keras.ops.logsumexp(x)",
     "xlogy_zero": Missing("no xlogy op"),

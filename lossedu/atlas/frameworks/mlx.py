@@ -85,6 +85,7 @@ FRAMEWORK = Framework(
         "pow_one": "x ** 1",
         "pow_two": "x ** 2",
         "where_sqrt_zero": "mx.where(x > 0, mx.sqrt(x), 0.0)",
+        "where_sqrt_negative": "mx.where(x > 0, mx.sqrt(x), 0.0)",
         # logarithms and probabilities
         "logsumexp_neginf": "mx.logsumexp(x)",
         "xlogy_zero": Missing("no xlogy op"),

@@ -86,6 +86,7 @@ FRAMEWORK = Framework(
         "pow_one": "x ** 1",
         "pow_two": "x ** 2",
         "where_sqrt_zero": "paddle.where(x > 0, paddle.sqrt(x), 0.0)",
+        "where_sqrt_negative": "paddle.where(x > 0, paddle.sqrt(x), 0.0)",
         # logarithms and probabilities
         "logsumexp_neginf": "paddle.logsumexp(x)",
         "xlogy_zero": Missing("no xlogy op (paddle.special has only expm1, logsumexp and "

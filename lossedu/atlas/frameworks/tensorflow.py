@@ -84,6 +84,7 @@ FRAMEWORK = Framework(
         "pow_one": "x ** 1",
         "pow_two": "x ** 2",
         "where_sqrt_zero": "tf.where(x > 0, tf.sqrt(x), 0.0)",
+        "where_sqrt_negative": "tf.where(x > 0, tf.sqrt(x), 0.0)",
         "logsumexp_neginf": "tf.reduce_logsumexp(x)",
         "xlogy_zero": "tf.math.xlogy(x, y)",
         "kl_div_zero": Missing(_KERAS_LOSS.format("kl_divergence")),

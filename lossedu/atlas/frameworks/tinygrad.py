@@ -80,6 +80,7 @@ FRAMEWORK = Framework(
         "pow_one": "x ** 1",
         "pow_two": "x ** 2",
         "where_sqrt_zero": "(x > 0).where(x.sqrt(), 0.0)",
+        "where_sqrt_negative": "(x > 0).where(x.sqrt(), 0.0)",
         # logarithms and probabilities
         "logsumexp_neginf": "x.logsumexp()",
         "xlogy_zero": Missing("no xlogy op"),

@@ -78,6 +78,7 @@ FRAMEWORK = Framework(
         "pow_one": "x ** 1",
         "pow_two": "x ** 2",
         "where_sqrt_zero": "torch.where(x > 0, torch.sqrt(x), 0.0)",
+        "where_sqrt_negative": "torch.where(x > 0, torch.sqrt(x), 0.0)",
         # logarithms and probabilities
         "logsumexp_neginf": "torch.logsumexp(x, dim=0)",
         "xlogy_zero": "torch.xlogy(x, y)",
