@@ -478,6 +478,28 @@ def test_the_page_has_an_anchor_maths_and_every_answer_with_its_snippet_per_entr
         atlas.page.atlas_html(book.results)
 
 
+def test_the_pdf_gets_the_atlas_as_tables_where_the_html_book_gets_cards():
+    book = atlas.stored()
+    output = atlas.page.atlas_output(book)
+    assert output["text/html"] == atlas.page.atlas_html(book)
+    markdown = output["text/markdown"]
+    assert not re.search(r"<[a-z/]", markdown), "LaTeX cannot show HTML"
+    rows = [line for line in markdown.splitlines() if line.startswith("| `")]
+    in_family_order = [e.id for family in atlas.FAMILIES for e in atlas.ENTRIES
+                       if e.family == family]
+    assert [row.split("`")[1] for row in rows] == in_family_order
+    # three columns that wrap (eleven did not fit a page); each row names every framework
+    assert all(row.count(" | ") == 2 for row in rows)
+    assert all(f"{atlas.TITLES[name]} " in row for row in rows for name in atlas.FRAMEWORKS)
+    assert "**JAX 1**" in rows[0] and "PyTorch 0;" in rows[0]  # abs: JAX's rule, in bold
+    assert all(f"**{title}**" in markdown for title in atlas.FAMILIES.values())
+    rules = atlas.page.rules_output(book.results)
+    assert rules["text/html"] == atlas.page.rules_html(book.results)
+    assert all(f"**At {rule.title}.**" in rules["text/markdown"] for rule in atlas.page.RULES)
+    with pytest.raises(TypeError, match="RecordedRun"):
+        atlas.page.atlas_markdown(book.results)
+
+
 def test_the_rules_are_backed_by_their_rows():
     results = (_answers("maximum_tie_xy", torch=[1.0, 0.0], jax=[0.5, 0.5])
                + _answers("maximum_tie_yx", torch=[0.0, 1.0], jax=[0.5, 0.5])

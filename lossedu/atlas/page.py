@@ -8,6 +8,9 @@
 - :data:`RULES` (each a :class:`Rule`) and :func:`rules_html` name each framework's rule where
   one explains several entries ("ties go to the first argument"), computed from the answers
   (:func:`rule_cells`), each backed by its rows;
+- :func:`atlas_markdown` and :func:`rules_markdown` say the same without HTML, for the PDF;
+  :func:`atlas_output` and :func:`rules_output` bundle both for ``display(..., raw=True)``, so
+  the HTML book shows the cards and the PDF the tables;
 - :func:`answer_key` is what an answer means when frameworks are compared.
 
 >>> from lossedu.atlas.probing import Result
@@ -27,7 +30,7 @@ import numpy as np
 from .entries import ENTRIES, ENTRY_BY_ID, FAMILIES, Entry
 from .frameworks import FRAMEWORKS, Missing
 from .probing import RecordedRun, Result, classify, one_sided_slopes
-from .tables import TITLES, describe, format_grad
+from .tables import TITLES, describe, disagreeing, format_grad
 
 
 def answer_key(result: Result) -> str:
@@ -146,6 +149,59 @@ def atlas_html(run: RecordedRun, entries: Sequence[Entry] = ENTRIES) -> str:
     return "".join(parts)
 
 
+def _markdown_maths(entry: Entry) -> str:
+    slopes = one_sided_slopes(entry)
+    parts = [] if slopes is None else \
+        [f"slopes {format_grad(slopes[0])} / {format_grad(slopes[1])}"]
+    if entry.gradients is None:
+        parts.append(f"no valid gradient: {entry.maths}")
+    elif entry.differentiable:
+        parts.append(f"derivative {entry.gradients.text}")
+    else:
+        parts.append(f"valid {entry.gradients.text}, min-norm {format_grad(entry.min_norm)}")
+    return "; ".join(parts)
+
+
+def atlas_markdown(run: RecordedRun, entries: Sequence[Entry] = ENTRIES) -> str:
+    """The atlas as markdown, for a page without HTML (the PDF): one table per family with
+    three columns that wrap (a page is too narrow for one column per framework): the entry, its
+    maths, and every framework's answer, in bold where it differs from the others'."""
+    if not isinstance(run, RecordedRun):
+        raise TypeError(f"atlas_markdown renders a RecordedRun (atlas.stored()), got "
+                        f"{type(run).__name__}")
+    by_entry: dict[str, list[Result]] = {}
+    for result in run.results:
+        by_entry.setdefault(result.id, []).append(result)
+    parts = ["**Bold**: an answer that differs from the other frameworks' (all of them bold "
+             "when no two agree). The page's HTML version holds each answer's snippet."]
+    for family, title in FAMILIES.items():
+        members = [e for e in entries if e.family == family and e.id in by_entry]
+        if not members:
+            continue
+        lines = [f"**{title}**", "", "| entry | mathematics | answers |", "|---|---|---|"]
+        for entry in members:
+            results = by_entry[entry.id]
+            odd = disagreeing(results)
+            answers = "; ".join(
+                f"**{TITLES[r.framework]} {describe(r)}**" if r.framework in odd
+                else f"{TITLES[r.framework]} {describe(r)}" for r in results)
+            cells = [f"`{entry.id}`: {entry.what}", _markdown_maths(entry), answers]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def atlas_output(run: RecordedRun) -> dict[str, str]:
+    """:func:`atlas_html` and :func:`atlas_markdown` as one output: the HTML book shows the
+    first, the PDF the second. In a notebook: ``display(atlas_output(run), raw=True)``.
+
+    >>> from lossedu.atlas import stored
+    >>> sorted(atlas_output(stored()))
+    ['text/html', 'text/markdown']
+    """
+    return {"text/html": atlas_html(run), "text/markdown": atlas_markdown(run)}
+
+
 @dataclass(frozen=True)
 class Rule:
     """A behaviour that may explain several entries: ``label`` names what one answer shows
@@ -260,3 +316,20 @@ def rules_html(results: Sequence[Result]) -> str:
                      f'<th scope="col">what its answers show</th></tr></thead>'
                      f"<tbody>{rows}</tbody></table>")
     return f'<div class="atlas-rules-list">{"".join(parts)}</div>'
+
+
+def rules_markdown(results: Sequence[Result]) -> str:
+    """:func:`rules_html` without HTML (the PDF): each rule in bold, its entries, a table."""
+    frameworks = list(dict.fromkeys(r.framework for r in results))
+    parts = []
+    for rule in RULES:
+        cells = rule_cells(rule, results)
+        rows = "\n".join(f"| {TITLES[f]} | {cells.get(f, '—')} |" for f in frameworks)
+        parts.append(f"**At {rule.title}.** Entries: {', '.join(f'`{i}`' for i in rule.ids)}."
+                     f"\n\n| framework | what its answers show |\n|---|---|\n{rows}")
+    return "\n\n".join(parts)
+
+
+def rules_output(results: Sequence[Result]) -> dict[str, str]:
+    """:func:`rules_html` and :func:`rules_markdown` as one output (see :func:`atlas_output`)."""
+    return {"text/html": rules_html(results), "text/markdown": rules_markdown(results)}
