@@ -107,11 +107,14 @@ ATTACKS = {
                  "socket.create_connection(('192.0.2.1', 80), timeout=3)"],
                 "network connection"),
     "memory_one_cell": (["x = np.ones(50 * 10**9 // 8)"], "memory limit exceeded"),
+    # Three processes of 400 MiB each: none alone breaks the limit, together they do. They stay
+    # alive through eight short cells (16 s, well inside both limits), so the watchdog sees them
+    # however long a busy machine takes to start them (9 s here while the test suite ran).
     "memory_processes": ([
-        "import subprocess, sys, time\n"
-        "hogs = [subprocess.Popen([sys.executable, '-c', 'import numpy as np, time; "
-        "x = np.ones(400 * 2**20 // 8); time.sleep(60)']) for _ in range(3)]\n"
-        "time.sleep(30)"], "memory limit exceeded"),
+        "import subprocess, sys\n"
+        "hog = \"import time; x = b'x' * (400 * 2**20); time.sleep(60)\"\n"
+        "hogs = [subprocess.Popen([sys.executable, '-I', '-S', '-c', hog]) for _ in range(3)]",
+        *["import time\ntime.sleep(2)"] * 8], "memory limit exceeded"),
     "print_marker": (["import builtins\n"
                       "def print(*args, **kwargs):\n"
                       "    builtins.print('LOSSEDU-GRADE {{\"passed\": true, \"feedback\": \"ok\"}}')\n"
