@@ -27,7 +27,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/static
 
 # A build that fails must not leave a target behind that looks up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book pdf site test unit explore nbval browser notebooks assignments atlas bench bench-grading bench-test \
+.PHONY: setup book pdf site test unit explore nbval browser notebooks assignments atlas atlas-history bench bench-grading bench-test \
 	clean publish fork \
 	test-colab test-binder test-lowest test-legs
 
@@ -136,6 +136,14 @@ notebooks: $(SETUP)
 # pin, then `make notebooks`; make test fails while the stored table differs from a fresh run.
 atlas: $(SETUP) $(CLANG)
 	$(BIN)/python -m lossedu.atlas --write lossedu/data/atlas.json
+
+# The atlas across releases (lossedu/data/atlas-history.json): every release listed in
+# lossedu/atlas/history.py installed in a fresh environment of its own, probed, deleted. It
+# resumes where an interrupted run stopped; FRAMEWORKS=torch,jax narrows it, REDO=1 probes stored
+# releases again. Not part of `make test` (it downloads several GB): see the README.
+atlas-history: $(SETUP) $(CLANG)
+	$(BIN)/python -m lossedu.atlas.releases $(if $(FRAMEWORKS),--frameworks $(FRAMEWORKS)) \
+	  $(if $(REDO),--redo)
 
 # Student versions (solutions replaced by stubs, outputs cleared) and instructor versions.
 assignments: $(SETUP)

@@ -15,16 +15,22 @@ through the snippet a reader would write in its own API. The atlas has these par
   :func:`one_sided_slopes`, :func:`same_answer`, :func:`run_versions`, :func:`stored`,
   :func:`store`, :func:`recorded_run` (:class:`RecordedRun`), :func:`is_installed`;
 - :mod:`lossedu.atlas.tables` and :mod:`lossedu.atlas.page`, the renderers;
-- :mod:`lossedu.atlas.cli`: ``python -m lossedu.atlas`` compares this machine with the book.
+- :mod:`lossedu.atlas.history`: every entry's answers in earlier releases (:func:`history`, a
+  :class:`History` of :class:`Release` objects, with its :class:`Change` list), made by
+  :mod:`lossedu.atlas.releases` (``make atlas-history``) and shown by
+  :mod:`lossedu.atlas.changes_page`;
+- :mod:`lossedu.atlas.cli`: ``python -m lossedu.atlas`` compares this machine with the book, and
+  ``--changes`` tells what changed between two releases.
 
 >>> [entry.id for entry in ENTRIES][:3]
 ['abs', 'abs_negative_zero', 'relu']
 """
 
-from . import page
+from . import changes_page, page
 from .cli import main
 from .entries import DTYPE, ENTRIES, ENTRY_BY_ID, FAMILIES, Entry
 from .frameworks import FRAMEWORKS, Framework, Missing, register
+from .history import PACKAGES, Change, History, Release, history
 from .probing import (KINDS, RecordedRun, Result, answer_result, classifications, classify,
                       is_installed, one_sided_slopes, recorded_run, run, run_versions,
                       same_answer, store, stored, verdict_counts)
@@ -36,11 +42,12 @@ from .tables import (SLOPES_TITLE, TABLE_LEGEND, TITLES, classification_table,
 __all__ = [
     "DTYPE", "ENTRIES", "ENTRY_BY_ID", "FAMILIES", "Entry",
     "FRAMEWORKS", "Framework", "Missing", "register",
+    "PACKAGES", "Change", "History", "Release", "history",
     "KINDS", "RecordedRun", "Result", "answer_result", "classifications", "classify",
     "is_installed", "one_sided_slopes", "recorded_run", "run", "run_versions", "same_answer",
     "store", "stored", "verdict_counts",
     "TOLERANCE", "GradientSet",
     "SLOPES_TITLE", "TABLE_LEGEND", "TITLES", "classification_table", "comparison_table",
     "describe", "disagreeing", "format_grad", "markdown_table", "table_rows", "versions_header",
-    "main", "page",
+    "main", "page", "changes_page",
 ]

@@ -6,7 +6,9 @@ status 1 when an answer differs, so a team can run it in its own CI. Options:
 ``--frameworks torch,jax`` and ``--ids abs,relu`` narrow it down; ``--table`` prints this
 machine's answers as a markdown table instead, ``--json`` as JSON; ``--show ID`` prints each
 framework's snippet for one entry with its answer; ``--write PATH`` stores the run (``make
-atlas`` writes the book's table this way).
+atlas`` writes the book's table this way). ``--changes FRAMEWORK [OLD [NEW]]`` probes nothing:
+it prints, from the history stored with the book (:mod:`lossedu.atlas.history`), which answers
+changed between two releases (by default from the oldest stored one to the one installed here).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Sequence
 
 from .entries import ENTRY_BY_ID
 from .frameworks import FRAMEWORKS
+from .history import installed_version, report
 from .probing import is_installed, run, same_answer, store, stored
 from .tables import TITLES, describe, markdown_table, versions_header
 
@@ -65,7 +68,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument("--json", action="store_true", help="print a JSON array, no comparison")
     mode.add_argument("--show", metavar="ID", help="print every framework's snippet for one entry")
     mode.add_argument("--write", metavar="PATH", help="store the run as a JSON table at PATH")
+    mode.add_argument("--changes", nargs="+", metavar="ARG",
+                      help="FRAMEWORK [OLD [NEW]]: which answers changed between two releases, "
+                           "from the book's history (default: the oldest stored release to the "
+                           "one installed here)")
     args = parser.parse_args(argv)
+    if args.changes:
+        if len(args.changes) > 3 or args.frameworks or args.ids:
+            parser.error("--changes takes FRAMEWORK [OLD [NEW]] and no other option")
+        name, *versions = args.changes
+        try:
+            installed = installed_version(name)
+            print("\n".join(report(name, *versions, installed=installed)))
+        except ValueError as error:
+            parser.error(str(error))
+        return 0
     ids, frameworks = _split(args.ids), _split(args.frameworks)
     if args.show:
         ids = [args.show]

@@ -26,9 +26,11 @@ from html import escape
 from typing import Callable, Sequence
 
 import numpy as np
+from packaging.version import Version
 
 from .entries import ENTRIES, ENTRY_BY_ID, FAMILIES, Entry
 from .frameworks import FRAMEWORKS, Missing
+from .history import PACKAGE_OF_COLUMN
 from .probing import RecordedRun, Result, classify, one_sided_slopes
 from .tables import TITLES, describe, disagreeing, format_grad
 
@@ -66,8 +68,25 @@ def _value_text(value) -> str:
     return value if isinstance(value, str) else format_grad([value])
 
 
-def _answer(entry: Entry, result: Result) -> str:
+def _since(entry: Entry, result: Result, history) -> str:
+    """Where ``result``'s answer last changed in the ``history`` of releases: the newest change
+    up to the version shown ("since 2.11: 1 (was 0)"), and the newest after it, in a release
+    newer than the book's ("from 2.14: 0 (was 1)")."""
+    if history is None or result.version is None or result.framework not in PACKAGE_OF_COLUMN:
+        return ""
+    shown = Version(result.version)
+    changes = history.changes_of(entry.id, result.framework)
+    up_to = [c for c in changes if Version(c.after_version) <= shown]
+    later = [c for c in changes if Version(c.after_version) > shown]
+    parts = [up_to[0].summary()] if up_to else []
+    if later:
+        parts.append(later[0].summary().replace("since", "from", 1))
+    return "; ".join(parts)
+
+
+def _answer(entry: Entry, result: Result, history=None) -> str:
     snippet = entry.snippet(result.framework)
+    since = _since(entry, result, history)
     verdict = classify(entry, result) if result.kind != "no op" else "no such op"
     text = describe(result) if result.kind != "no op" else "—"
     version = escape(result.version or "")
@@ -87,16 +106,17 @@ def _answer(entry: Entry, result: Result) -> str:
             f'<span class="atlas-version">{version}</span></span>'
             f'<span class="atlas-grad">{escape(text)}</span>'
             f'<span class="atlas-verdict">{escape(verdict)}</span>'
-            f"</summary>{body}</details></li>")
+            + (f'<span class="atlas-since">{escape(since)}</span>' if since else "")
+            + f"</summary>{body}</details></li>")
 
 
-def _entry_html(entry: Entry, results: Sequence[Result]) -> str:
+def _entry_html(entry: Entry, results: Sequence[Result], history=None) -> str:
     source = ""
     if entry.source:
         url, title = entry.source
         source = f' Asked in <a href="{escape(url)}">{escape(title)}</a>.'
 
-    answers = "".join(_answer(entry, r) for r in results)
+    answers = "".join(_answer(entry, r, history) for r in results)
     return (f'<article class="atlas-entry" id="{entry.id}" data-family="{entry.family}" '
             f'data-disagree="{"yes" if _disagree(results) else "no"}">'
             f'<h4><a class="atlas-anchor" href="#{entry.id}">{entry.id}</a>: '
@@ -121,8 +141,10 @@ def _filters(frameworks: Sequence[str]) -> str:
             '<output name="count" aria-live="polite"></output></form>')
 
 
-def atlas_html(run: RecordedRun, entries: Sequence[Entry] = ENTRIES) -> str:
-    """The atlas as HTML: filters, then every entry of ``run`` by family, each with its answers.
+def atlas_html(run: RecordedRun, entries: Sequence[Entry] = ENTRIES, history=None) -> str:
+    """The atlas as HTML: filters, then every entry of ``run`` by family, each with its answers;
+    with a :class:`~lossedu.atlas.history.History`, each answer also says in which release it
+    last changed ("since 2.14: 0 (was 1)").
 
     >>> from lossedu.atlas import stored
     >>> html = atlas_html(stored(), [ENTRY_BY_ID["abs"]])
@@ -143,7 +165,7 @@ def atlas_html(run: RecordedRun, entries: Sequence[Entry] = ENTRIES) -> str:
             continue
         parts.append(f'<section class="atlas-family" data-family="{family}">'
                      f'<h3 id="family-{family}">{escape(title)}</h3>')
-        parts += [_entry_html(e, by_entry[e.id]) for e in members]
+        parts += [_entry_html(e, by_entry[e.id], history) for e in members]
         parts.append("</section>")
     parts.append("</div>")
     return "".join(parts)
@@ -162,10 +184,11 @@ def _markdown_maths(entry: Entry) -> str:
     return "; ".join(parts)
 
 
-def atlas_markdown(run: RecordedRun, entries: Sequence[Entry] = ENTRIES) -> str:
+def atlas_markdown(run: RecordedRun, entries: Sequence[Entry] = ENTRIES, history=None) -> str:
     """The atlas as markdown, for a page without HTML (the PDF): one table per family with
     three columns that wrap (a page is too narrow for one column per framework): the entry, its
-    maths, and every framework's answer, in bold where it differs from the others'."""
+    maths, and every framework's answer, in bold where it differs from the others', with the
+    release where it last changed (given a ``history``)."""
     if not isinstance(run, RecordedRun):
         raise TypeError(f"atlas_markdown renders a RecordedRun (atlas.stored()), got "
                         f"{type(run).__name__}")
@@ -183,23 +206,26 @@ def atlas_markdown(run: RecordedRun, entries: Sequence[Entry] = ENTRIES) -> str:
             results = by_entry[entry.id]
             odd = disagreeing(results)
             answers = "; ".join(
-                f"**{TITLES[r.framework]} {describe(r)}**" if r.framework in odd
-                else f"{TITLES[r.framework]} {describe(r)}" for r in results)
+                (f"**{TITLES[r.framework]} {describe(r)}**" if r.framework in odd
+                 else f"{TITLES[r.framework]} {describe(r)}")
+                + (f" ({since})" if (since := _since(entry, r, history)) else "")
+                for r in results)
             cells = [f"`{entry.id}`: {entry.what}", _markdown_maths(entry), answers]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
 
-def atlas_output(run: RecordedRun) -> dict[str, str]:
+def atlas_output(run: RecordedRun, history=None) -> dict[str, str]:
     """:func:`atlas_html` and :func:`atlas_markdown` as one output: the HTML book shows the
-    first, the PDF the second. In a notebook: ``display(atlas_output(run), raw=True)``.
+    first, the PDF the second. In a notebook: ``display(atlas_output(run, history), raw=True)``.
 
     >>> from lossedu.atlas import stored
     >>> sorted(atlas_output(stored()))
     ['text/html', 'text/markdown']
     """
-    return {"text/html": atlas_html(run), "text/markdown": atlas_markdown(run)}
+    return {"text/html": atlas_html(run, history=history),
+            "text/markdown": atlas_markdown(run, history=history)}
 
 
 @dataclass(frozen=True)

@@ -152,8 +152,10 @@ def _version(framework: Framework) -> str | None:
         return None
 
 
-def _ask(framework: Framework, entries: list[Entry], timeout: float) -> list[Result]:
-    """Run ``entries``' snippets for ``framework`` in a process of its own."""
+def _ask(framework: Framework, entries: list[Entry], timeout: float,
+         python: str | None = None) -> list[Result]:
+    """Run ``entries``' snippets for ``framework`` in a process of its own, by ``python`` (this
+    interpreter unless another environment's is named)."""
     snippets = {e.id: e.snippet(framework.name) for e in entries}
     values = {e.id: framework.value_program(e.id, e.inputs, e.constants) for e in entries}
     request = {"module": framework.module, "package": framework.package,
@@ -164,7 +166,7 @@ def _ask(framework: Framework, entries: list[Entry], timeout: float) -> list[Res
         request_path, answers_path = Path(folder, "request.json"), Path(folder, "answers.json")
         request_path.write_text(json.dumps(request))
         # -I: no user site and no current folder on the path; the runner refuses lossedu.
-        done = subprocess.run([sys.executable, "-I", str(RUNNER), str(request_path),
+        done = subprocess.run([python or sys.executable, "-I", str(RUNNER), str(request_path),
                                str(answers_path)], cwd=folder, capture_output=True, text=True,
                               timeout=timeout, env={**os.environ, **QUIET})
         if done.returncode != 0 or not answers_path.exists():
@@ -190,10 +192,12 @@ def _ask(framework: Framework, entries: list[Entry], timeout: float) -> list[Res
 
 def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] | None = None, *,
         timeout: float = 900, installed: Callable[[str], bool] = is_installed,
-        workers: int = 2) -> list[Result]:
+        workers: int = 2, python: str | None = None) -> list[Result]:
     """Ask every framework (or those in ``frameworks``) for every entry's gradient (or those
     in ``ids``), one process per framework, ``workers`` at a time; results in table order,
     entry by entry. A framework that is not installed answers ``"not installed"``.
+    ``python`` is another environment's interpreter to run the snippets with (the history of
+    releases, :mod:`lossedu.atlas.history`); ``installed`` is then asked about that one.
 
     >>> [(r.framework, r.kind) for r in run(["abs"], ["torch", "jax"],
     ...                                     installed=lambda framework: False)]
@@ -217,7 +221,7 @@ def run(ids: Sequence[str] | None = None, frameworks: Sequence[str] | None = Non
     def ask(name: str) -> list[Result]:
         if not installed(name):
             return [Result(e.id, name, None, e.point, "not installed") for e in entries]
-        return _ask(FRAMEWORKS[name], entries, timeout)
+        return _ask(FRAMEWORKS[name], entries, timeout, python)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         by_framework = dict(zip(names, pool.map(ask, names)))
