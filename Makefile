@@ -140,10 +140,11 @@ atlas: $(SETUP) $(CLANG)
 # The atlas across releases (lossedu/data/atlas-history.json): every release listed in
 # lossedu/atlas/history.py installed in a fresh environment of its own, probed, deleted. It
 # resumes where an interrupted run stopped; FRAMEWORKS=torch,jax narrows it, REDO=1 probes stored
-# releases again. Not part of `make test` (it downloads several GB): see the README.
+# releases again, RETRY=1 those that could not be probed. Not part of `make test` (it downloads
+# several GB): see the README.
 atlas-history: $(SETUP) $(CLANG)
 	$(BIN)/python -m lossedu.atlas.releases $(if $(FRAMEWORKS),--frameworks $(FRAMEWORKS)) \
-	  $(if $(REDO),--redo)
+	  $(if $(REDO),--redo) $(if $(RETRY),--retry-failed)
 
 # Student versions (solutions replaced by stubs, outputs cleared) and instructor versions.
 assignments: $(SETUP)

@@ -99,7 +99,7 @@ PACKAGES: dict[str, Package] = {p.name: p for p in (
     Package("jax", "jax[cpu]", ("jax",),
             ("0.4.38", "0.5.3", "0.6.2", "0.7.2", "0.8.3", "0.9.2", "0.10.2"), "0.10.2"),
     Package("mlx", "mlx[cpu]", ("mlx",), ("0.29.4", "0.30.6", "0.31.2", "0.32.4"), "0.32.4"),
-    # Paddle before 3.1 imports setuptools without declaring it
+    # PaddlePaddle imports setuptools without declaring it (every release here)
     Package("paddle", "paddlepaddle", ("paddle",),
             ("2.6.2", "3.0.0", "3.1.1", "3.2.2", "3.3.1"), "3.3.1", beside=("setuptools",),
             others=("paddlepaddle-gpu",)),

@@ -350,3 +350,30 @@ def test_the_atlas_fits_a_phone_and_a_desktop_screen_with_every_answer_open(brow
         assert page.locator(".atlas details[open]").count() >= 9 * 60
     finally:
         context.close()
+
+
+CHANGES_OVERFLOW = """() => [...document.querySelectorAll('.atlas-changes-list *')]
+    .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} px in ${e.clientWidth}`)
+"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_changes_page_shows_the_clamp_change_and_leads_to_its_atlas_card(browser, server,
+                                                                            width):
+    from lossedu import atlas
+
+    change = atlas.history().last_change("clip_upper", "torch")
+    context, page, problems = visit(browser, server, "book/atlas_changes.html", width=width)
+    try:
+        assert page.evaluate(CHANGES_OVERFLOW) == []
+        link = page.locator("#changes-torch + table a[href='atlas.html#clip_upper']")
+        row = page.locator("#changes-torch + table tr", has=link).inner_text()
+        assert change.since in row and f"{change.before_version} → {change.after_version}" in row
+        link.click()
+        page.wait_for_url("**/atlas.html#clip_upper")
+        since = page.inner_text("#clip_upper li[data-framework=torch] .atlas-since")
+        assert since.endswith(change.summary().replace("since", "from", 1))
+        assert problems == {"console": [], "failed": [], "blocked": []}
+    finally:
+        context.close()
