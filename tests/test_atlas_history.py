@@ -10,9 +10,10 @@ import pytest
 from packaging.version import Version
 
 from lossedu import atlas
-from lossedu.atlas import changes_page, history as history_module, releases
-from lossedu.atlas.history import (PACKAGES, History, Release, history, minor, missing,
-                                   package, report, snippet_digest)
+from lossedu.atlas import changes_page, releases
+from lossedu.atlas import history as history_module
+from lossedu.atlas.history import (PACKAGES, History, Release, minor, missing, package,
+                                   report, snippet_digest, stored_history)
 from lossedu.atlas.probing import Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # --- the stored data ---------------------------------------------------------------------
 
 def test_every_listed_release_is_probed_with_every_entry_or_explained():
-    assert missing(history()) == []
-    for release in history().releases:
+    assert missing(stored_history()) == []
+    for release in stored_history().releases:
         assert release.date and release.python and release.platform, release.key
         if release.status == "probed":
             assert release.installed[PACKAGES[release.package].distribution.split("[")[0]]
@@ -65,7 +66,7 @@ def test_the_stored_rows_of_the_pinned_versions_are_what_a_fresh_run_returns(fre
     versions = atlas.run_versions(fresh_atlas)
     if versions != atlas.stored().versions:
         pytest.skip(f"not the pinned versions ({versions})")
-    stored = history()
+    stored = stored_history()
     compared = 0
     for chosen in PACKAGES.values():
         release = stored.release(chosen.name, chosen.pinned)
@@ -168,17 +169,23 @@ def test_the_changes_page_links_each_entry_and_its_report():
 
 def test_the_clamp_change_of_pytorch_2_14_is_in_the_stored_history():
     for entry_id in ("clip_lower", "clip_upper"):
-        change = history().last_change(entry_id, "torch")
+        change = stored_history().last_change(entry_id, "torch")
         assert change.since == "2.14" and change.before.grad == [1.0]
         assert change.after.grad == [0.0]
 
 
 # --- the report of --changes ----------------------------------------------------------------
 
+def flat(text):
+    """A line of the report as one line: it wraps long lines for the terminal."""
+    return " ".join(text.split())
+
+
 def test_the_report_names_both_releases_and_every_change_between_them():
     stored = History((release("2.12.1", 1.0), release("2.13.0", 1.0), release("2.14.1", 0.0)))
     lines = report("torch", "2.12", "2.14", stored=stored)
-    assert lines[0].startswith("torch: what changed after 2.12.1 up to 2.14.1")
+    assert flat(lines[0]) == ("torch: what changed after 2.12.1 up to 2.14.1 (3 releases in "
+                              "the book's history):")
     assert lines[1:] == ["clip_upper (PyTorch): 1 in 2.13.0, 0 in 2.14.1", "1 answer changed."]
     assert report("torch", "2.12", "2.13", stored=stored)[1:] == ["no answer changed"]
     # no versions: from the oldest to the installed one
@@ -191,8 +198,8 @@ def test_an_installed_version_the_history_lacks_is_compared_up_to_the_one_before
     stored = History((release("2.11.0", 1.0), release("2.12.1", 0.0), release("2.14.1", 1.0)))
     lines = report("torch", stored=stored, installed="2.13.1")
     assert "up to 2.12.1" in lines[0]
-    assert lines[-1] == ("The history holds no 2.13 release: compared up to 2.12.1, the newest "
-                         "before your 2.13.1.")
+    assert flat(lines[-1]) == ("The history holds no 2.13 release: compared up to 2.12.1, the "
+                               "newest before your 2.13.1.")
     with pytest.raises(ValueError, match="older than anything in the history"):
         report("torch", stored=stored, installed="2.5.0")
     assert "not installed here" in report("torch", stored=stored)[-1]
@@ -202,9 +209,10 @@ def test_a_version_newer_than_the_history_is_said_so():
     stored = History((release("2.13.0", 1.0), release("2.14.1", 0.0)))
     lines = report("torch", stored=stored, installed="2.15.0")
     assert "up to 2.14.1" in lines[0]
-    assert lines[-1].startswith("Your torch 2.15.0 is newer than anything in the history "
-                                "(newest: 2.14.1)")
-    assert "python -m lossedu.atlas --frameworks torch" in lines[-1]
+    assert flat(lines[-1]).startswith("Your torch 2.15.0 is newer than anything in the "
+                                      "history (newest: 2.14.1)")
+    assert "python -m lossedu.atlas --frameworks torch" in flat(lines[-1])
+    assert max(len(line) for text in lines for line in text.splitlines()) <= 74
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -313,7 +321,7 @@ def test_the_lookups_refuse_what_the_history_cannot_hold():
 # --- making it --------------------------------------------------------------------------------
 
 def test_the_plan_resumes_where_the_history_stops():
-    complete = History.from_json(history().to_json())
+    complete = History.from_json(stored_history().to_json())
     assert releases.plan(complete, None, redo=False) == []
     assert releases.plan(complete, ["tinygrad"], redo=True) == [
         ("tinygrad", v) for v in PACKAGES["tinygrad"].versions]
@@ -342,3 +350,10 @@ def test_a_release_pip_cannot_install_is_recorded_with_the_reason(tmp_path):
     assert release.status == "not installable" and release.results == ()
     assert release.reason.startswith("pip install failed: ERROR:")
     assert list(tmp_path.iterdir()) == []  # the environment is gone
+
+
+def test_every_source_cites_a_change_the_stored_history_shows():
+    shown = {(c.package, c.entry_id, c.since) for c in stored_history().changes()}
+    assert sorted(set(history_module.SOURCES) - shown) == []
+    for sources in history_module.SOURCES.values():
+        assert sources and all(url.startswith("https://") and title for url, title in sources)

@@ -15,7 +15,7 @@ through the snippet a reader would write in its own API. The atlas has these par
   :func:`one_sided_slopes`, :func:`same_answer`, :func:`run_versions`, :func:`stored`,
   :func:`store`, :func:`recorded_run` (:class:`RecordedRun`), :func:`is_installed`;
 - :mod:`lossedu.atlas.tables` and :mod:`lossedu.atlas.page`, the renderers;
-- :mod:`lossedu.atlas.history`: every entry's answers in earlier releases (:func:`history`, a
+- :mod:`lossedu.atlas.history`: every entry's answers in earlier releases (:func:`stored_history`, a
   :class:`History` of :class:`Release` objects, with its :class:`Change` list), made by
   :mod:`lossedu.atlas.releases` (``make atlas-history``) and shown by
   :mod:`lossedu.atlas.changes_page`;
@@ -30,7 +30,7 @@ from . import changes_page, page
 from .cli import main
 from .entries import DTYPE, ENTRIES, ENTRY_BY_ID, FAMILIES, Entry
 from .frameworks import FRAMEWORKS, Framework, Missing, register
-from .history import PACKAGES, Change, History, Release, history
+from .history import PACKAGES, Change, History, Release, stored_history
 from .probing import (KINDS, RecordedRun, Result, answer_result, classifications, classify,
                       is_installed, one_sided_slopes, recorded_run, run, run_versions,
                       same_answer, store, stored, verdict_counts)
@@ -42,7 +42,7 @@ from .tables import (SLOPES_TITLE, TABLE_LEGEND, TITLES, classification_table,
 __all__ = [
     "DTYPE", "ENTRIES", "ENTRY_BY_ID", "FAMILIES", "Entry",
     "FRAMEWORKS", "Framework", "Missing", "register",
-    "PACKAGES", "Change", "History", "Release", "history",
+    "PACKAGES", "Change", "History", "Release", "stored_history",
     "KINDS", "RecordedRun", "Result", "answer_result", "classifications", "classify",
     "is_installed", "one_sided_slopes", "recorded_run", "run", "run_versions", "same_answer",
     "store", "stored", "verdict_counts",

@@ -9,8 +9,8 @@
 Each returns both an HTML table (the web book, with links) and a markdown one (the PDF), for
 ``display(..., raw=True)``.
 
->>> from lossedu.atlas.history import history
->>> sorted(changes_output(history()))
+>>> from lossedu.atlas.history import stored_history
+>>> sorted(changes_output(stored_history()))
 ['text/html', 'text/markdown']
 """
 

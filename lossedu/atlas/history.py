@@ -10,7 +10,7 @@ The history is data, stored with lossedu (``lossedu/data/atlas-history.json``) a
 - :class:`Release` is one release as probed: its answers (:class:`~lossedu.atlas.probing.Result`
   objects), the versions installed beside it, the Python, platform and date; or, for a release
   that could not be probed, why.
-- :func:`history` reads the stored :class:`History`. :meth:`History.changes` lists every answer
+- :func:`stored_history` reads the stored :class:`History`. :meth:`History.changes` lists every answer
   that differs between two consecutive probed releases (:class:`Change`), newest first;
   :meth:`History.last_change` gives the newest change of one entry in one column, and
   :meth:`History.between` the changes between two versions a user names.
@@ -20,7 +20,7 @@ The history is data, stored with lossedu (``lossedu/data/atlas-history.json``) a
   stored; :func:`missing` lists what it lacks or holds stale (``make test`` requires nothing);
   :func:`installed_version` and :func:`report` answer ``python -m lossedu.atlas --changes``.
 
->>> change = history().last_change("clip_upper", "torch")
+>>> change = stored_history().last_change("clip_upper", "torch")
 >>> change.summary()
 'since 2.14: 0 (was 1)'
 """
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -44,6 +45,7 @@ from .tables import TITLES, describe
 
 STATUSES = ("probed", "not installable", "does not import", "probe failed")
 SCHEMA = 1
+WIDTH = 74  # of the lines of --changes
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,47 @@ _CLAMP_2_14 = (
 _HARDSWISH_2_8 = (
     ("https://github.com/pytorch/pytorch/pull/148049",
      "Fix torch.nn.functional.hardswish gradients corner case"),)
+_PADDLE_TIES_3_1 = (
+    ("https://github.com/PaddlePaddle/Paddle/pull/71716",
+     "[Accuracy diff No.181、182、183] fix maximum_grad minimum_grad bug"),)
+_PADDLE_MAX_3_1 = (
+    ("https://github.com/PaddlePaddle/Paddle/pull/72512",
+     "[API] max same with amax, min same with amin"),)
+_TINYGRAD_CLAMP_0_12 = (
+    ("https://github.com/tinygrad/tinygrad/pull/13533", "match torch clamp backward"),)
+_TINYGRAD_TRUNC_0_11 = (("https://github.com/tinygrad/tinygrad/pull/11659", "Ops.TRUNC"),)
+_TINYGRAD_TRUNC_0_13 = (
+    ("https://github.com/tinygrad/tinygrad/pull/15925", "gradient: add TRUNC backward"),)
+_TINYGRAD_PROD_0_14 = (
+    ("https://github.com/tinygrad/tinygrad/pull/17404", "fix prod gradients at zero"),)
+_KERAS_CDIST_3_15 = (
+    ("https://github.com/keras-team/keras/pull/22095",
+     "Add keras.ops.cdist for pairwise Euclidean distances"),)
 SOURCES = {
+    ("torch", "atan2_zero", "2.10"): (
+        ("https://github.com/pytorch/pytorch/pull/166787",
+         "Fix NaN gradients in atan2_backward when both inputs are zero"),),
     ("torch", "clip_upper", "2.14"): _CLAMP_2_14,
     ("torch", "clip_lower", "2.14"): _CLAMP_2_14,
     ("torch", "hardswish_lower", "2.8"): _HARDSWISH_2_8,
     ("torch", "hardswish_upper", "2.8"): _HARDSWISH_2_8,
+    **{("paddle", i, "3.1"): _PADDLE_TIES_3_1
+       for i in ("maximum_zero", "maximum_tie", "maximum_tie_xy", "maximum_tie_yx",
+                 "minimum_tie", "minimum_tie_xy", "minimum_tie_yx")},
+    **{("paddle", i, "3.1"): _PADDLE_MAX_3_1
+       for i in ("reduce_max_tie", "max_dim_tie", "reduce_min_tie", "min_dim_tie")},
+    ("paddle", "median_tie", "3.2"): (
+        ("https://github.com/PaddlePaddle/Paddle/pull/74767",
+         "为median添加内核 (a median kernel whose backward splits ties evenly)"),),
+    ("keras", "cdist_zero", "3.15"): _KERAS_CDIST_3_15,
+    ("keras", "median_tie", "3.15"): (
+        ("https://github.com/keras-team/keras/pull/23013",
+         "Fix torch median to average the two middle values for even-length inputs"),),
+    **{("tinygrad", i, "0.12"): _TINYGRAD_CLAMP_0_12
+       for i in ("clip_upper", "clip_lower", "hardtanh_upper")},
+    **{("tinygrad", i, "0.11"): _TINYGRAD_TRUNC_0_11 for i in ("round_half", "floor_integer")},
+    **{("tinygrad", i, "0.13"): _TINYGRAD_TRUNC_0_13 for i in ("round_half", "floor_integer")},
+    **{("tinygrad", i, "0.14"): _TINYGRAD_PROD_0_14 for i in ("prod_one_zero", "prod_two_zeros")},
     ("jax", "svd_vectors_repeated", "0.8"): (
         ("https://github.com/jax-ml/jax/commit/d79c1c43fe8c40c3c51743e1796f2d2b43ebfb82",
          "If the matrix is square, do not assert if the gradient of the SVD is requested when "
@@ -345,7 +383,7 @@ def _check_column(column: str) -> None:
 
 @dataclass(frozen=True)
 class History:
-    """Every release in the history (see :func:`history`)."""
+    """Every release in the history (see :func:`stored_history`)."""
 
     releases: tuple[Release, ...]
     about: str = ""
@@ -473,7 +511,7 @@ def history_path() -> Path:
     return Path(str(resources.files("lossedu") / "data" / HISTORY_FILE))
 
 
-def history(path=None) -> History:
+def stored_history(path=None) -> History:
     """The stored history (or the one at ``path``)."""
     return History.from_json(Path(path or history_path()).read_text())
 
@@ -524,7 +562,7 @@ def report(name: str, old: str | None = None, new: str | None = None, *,
     clip_upper (PyTorch): 1 in 2.13.0, 0 in 2.14.1
     clip_lower (PyTorch): 1 in 2.13.0, 0 in 2.14.1
     """
-    stored = stored or history()
+    stored = stored or stored_history()
     chosen = package(name)
     releases = stored.probed(chosen.name)
     if not releases:
@@ -563,8 +601,10 @@ def report(name: str, old: str | None = None, new: str | None = None, *,
                          f"version first")
     found = stored.between(chosen.name, start.version, end.version)
     lines = [f"{chosen.name}: what changed after {start.version} up to {end.version} "
-             f"(the book's history, {len(releases)} releases probed):"]
+             f"({len(releases)} releases in the book's history):"]
     lines += [change.line() for change in found] or ["no answer changed"]
     if found:
         lines.append(f"{len(found)} answer{'s' * (len(found) != 1)} changed.")
-    return lines + notes
+    # a terminal's (and the book's) width: long lines go on, indented
+    return [textwrap.fill(line, WIDTH, subsequent_indent="    ", break_long_words=False,
+                          break_on_hyphens=False) for line in lines + notes]

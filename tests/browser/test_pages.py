@@ -363,7 +363,7 @@ def test_the_changes_page_shows_the_clamp_change_and_leads_to_its_atlas_card(bro
                                                                             width):
     from lossedu import atlas
 
-    change = atlas.history().last_change("clip_upper", "torch")
+    change = atlas.stored_history().last_change("clip_upper", "torch")
     context, page, problems = visit(browser, server, "book/atlas_changes.html", width=width)
     try:
         assert page.evaluate(CHANGES_OVERFLOW) == []
