@@ -368,7 +368,8 @@ def test_the_changes_page_shows_the_clamp_change_and_leads_to_its_atlas_card(bro
     try:
         assert page.evaluate(CHANGES_OVERFLOW) == []
         link = page.locator("#changes-torch + table a[href='atlas.html#clip_upper']")
-        row = page.locator("#changes-torch + table tr", has=link).inner_text()
+        row = page.locator("#changes-torch + table tr",
+                           has=page.locator("a[href='atlas.html#clip_upper']")).inner_text()
         assert change.since in row and f"{change.before_version} → {change.after_version}" in row
         link.click()
         page.wait_for_url("**/atlas.html#clip_upper")
