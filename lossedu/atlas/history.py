@@ -122,7 +122,7 @@ _HARDSWISH_2_8 = (
      "Fix torch.nn.functional.hardswish gradients corner case"),)
 _PADDLE_TIES_3_1 = (
     ("https://github.com/PaddlePaddle/Paddle/pull/71716",
-     "[Accuracy diff No.181、182、183] fix maximum_grad minimum_grad bug"),)
+     "[Accuracy diff No.181, 182, 183] fix maximum_grad minimum_grad bug"),)
 _PADDLE_MAX_3_1 = (
     ("https://github.com/PaddlePaddle/Paddle/pull/72512",
      "[API] max same with amax, min same with amin"),)
@@ -151,7 +151,7 @@ SOURCES = {
        for i in ("reduce_max_tie", "max_dim_tie", "reduce_min_tie", "min_dim_tie")},
     ("paddle", "median_tie", "3.2"): (
         ("https://github.com/PaddlePaddle/Paddle/pull/74767",
-         "为median添加内核 (a median kernel whose backward splits ties evenly)"),),
+         "Add a kernel for median (its backward splits ties evenly; title in Chinese)"),),
     ("keras", "cdist_zero", "3.15"): _KERAS_CDIST_3_15,
     ("keras", "median_tie", "3.15"): (
         ("https://github.com/keras-team/keras/pull/23013",
