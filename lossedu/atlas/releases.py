@@ -7,7 +7,8 @@ framework imports, runs every atlas snippet there (:func:`lossedu.atlas.probing.
 environment's Python), and deletes the environment before the next one. A release that cannot be
 installed or imported is recorded with the reason.
 
-``python -m lossedu.atlas.releases [--frameworks torch,jax] [--redo] [--list]`` (:func:`main`)
+``python -m lossedu.atlas.releases [--frameworks torch,jax] [--redo] [--retry-failed] [--list]
+[--history FILE]`` (:func:`main`)
 
 - The history file is rewritten after each release, so an interrupted run resumes where it
   stopped: a release already stored is skipped, unless it lacks an answer or holds one from a
@@ -223,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         current = _store(current, release, path)
         print(f"    {release.status}"
               + (f": {release.reason}" if release.reason else
-                 f", {len(release.results)} answers") , flush=True)
+                 f", {len(release.results)} answers"), flush=True)
     print(f"Done in {_duration(time.monotonic() - started)}. Against the history as it was:")
     print("\n".join(compare(before, current)))
     return 0
