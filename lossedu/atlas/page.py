@@ -11,7 +11,8 @@
 - :func:`atlas_markdown` and :func:`rules_markdown` say the same without HTML, for the PDF;
   :func:`atlas_output` and :func:`rules_output` bundle both for ``display(..., raw=True)``, so
   the HTML book shows the cards and the PDF the tables;
-- :func:`answer_key` is what an answer means when frameworks are compared.
+- :func:`answer_key` is what an answer means when frameworks are compared; :func:`change_note`
+  says where an answer changed in the history of releases ("since 3.1: 1 (was 0)").
 
 >>> from lossedu.atlas.probing import Result
 >>> answer_key(Result("abs", "torch", "2", [0.0], "value", [-0.0]))
@@ -68,7 +69,7 @@ def _value_text(value) -> str:
     return value if isinstance(value, str) else format_grad([value])
 
 
-def _since(entry: Entry, result: Result, history) -> str:
+def change_note(entry: Entry, result: Result, history) -> str:
     """Where ``result``'s answer last changed in the ``history`` of releases: the newest change
     up to the version shown ("since 2.11: 1 (was 0)"), and the newest after it, in a release
     newer than the book's ("from 2.14: 0 (was 1)")."""
@@ -86,7 +87,7 @@ def _since(entry: Entry, result: Result, history) -> str:
 
 def _answer(entry: Entry, result: Result, history=None) -> str:
     snippet = entry.snippet(result.framework)
-    since = _since(entry, result, history)
+    since = change_note(entry, result, history)
     verdict = classify(entry, result) if result.kind != "no op" else "no such op"
     text = describe(result) if result.kind != "no op" else "—"
     version = escape(result.version or "")
@@ -208,7 +209,7 @@ def atlas_markdown(run: RecordedRun, entries: Sequence[Entry] = ENTRIES, history
             answers = "; ".join(
                 (f"**{TITLES[r.framework]} {describe(r)}**" if r.framework in odd
                  else f"{TITLES[r.framework]} {describe(r)}")
-                + (f" ({since})" if (since := _since(entry, r, history)) else "")
+                + (f" ({since})" if (since := change_note(entry, r, history)) else "")
                 for r in results)
             cells = [f"`{entry.id}`: {entry.what}", _markdown_maths(entry), answers]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")

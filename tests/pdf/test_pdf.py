@@ -58,7 +58,8 @@ def test_the_pdf_has_the_whole_book(text, pages):
     flat = " ".join(text.split())
     for chapter in CHAPTERS:
         assert title_of(chapter) in flat, chapter.name
-    for page in ("How to run the notebooks", "Notation", "The kink atlas", "For instructors",
+    for page in ("How to run the notebooks", "Notation", "The kink atlas",
+                 "What changed between releases", "For instructors",
                  "Glossary", "References"):
         assert page in flat, page
     # no chapter stops short: each one ends with its summary and exercises
@@ -73,11 +74,15 @@ def test_tables_keep_their_rows_and_columns(reading_order):
     assert all(entry.id in flat for entry in atlas.ENTRIES), "an atlas entry is missing"
     # the PDF's atlas (lossedu.atlas.page.atlas_markdown) lists every framework's answer in one
     # cell that wraps: none may be cut off by a column too narrow
-    book = atlas.stored()
+    book, history = atlas.stored(), atlas.stored_history()
     for entry_id in ("abs", "maximum_zero", "svd_vectors_repeated"):
+        entry = atlas.ENTRY_BY_ID[entry_id]
+        notes = {r.framework: atlas.page.change_note(entry, r, history) for r in book.results}
         answers = "; ".join(f"{atlas.TITLES[r.framework]} {atlas.describe(r)}"
+                            + (f" ({notes[r.framework]})" if notes[r.framework] else "")
                             for r in book.results if r.id == entry_id)
         assert answers in flat, entry_id
+    assert "PaddlePaddle 0.5 (since 3.1: 0.5 (was 0))" in flat  # maximum_zero's history
 
 
 def test_equations_are_typeset_not_left_as_source(text):
