@@ -44,14 +44,15 @@ def test_no_attack_reached_the_network(graded_class):
 
 
 def test_a_hanging_submission_stalls_nobody(graded_class):
-    # While json_hangs ran into the notebook's wall-clock limit, the other workers went on
-    # grading: notebooks started after it began were finished before it ended. Told by the
-    # order of events, not by how long anything took.
+    # While json_hangs ran into the notebook's wall-clock limit (twice 40 s), the other workers
+    # went on grading: a notebook started after it began was finished before it ended. Told by
+    # the order of events; how many fit in those 80 s depends on the machine (a busy one, in the
+    # Colab leg, graded only a few), so one is what is asked: a stalled pool grades none.
     spans = graded_class["spans"]
     began, ended = spans["json_hangs"]
     meanwhile = sorted(student for student, (start, end) in spans.items()
                        if began < start and end < ended)
-    assert len(meanwhile) >= 3, (meanwhile, spans)
+    assert meanwhile, spans
     assert spans.keys() == {*EXPECTED, *ATTACKS, *HONEST}  # every notebook graded
 
 
