@@ -43,6 +43,7 @@ import csv
 import dataclasses
 import functools
 import hashlib
+import json
 import re
 import secrets
 import sys
@@ -54,7 +55,10 @@ from pathlib import Path
 
 from . import check as check_module
 from .cell_slice import needed_cells
-from .check import EXERCISES
+from .exercise_cells import TESTS_TAG, ExerciseTests, exercise_of, exercise_tests, read_test_cell
+from .exercise_cells import tags as _tags
+from .grade_exports import export, read_roster
+from .gradebook import Row, number, read_gradebook, write_feedback, write_gradebook
 from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
 from .extras import require
 from .messages import error_line, first_line
@@ -68,31 +72,45 @@ ClearOutputPreprocessor, Preprocessor = _preprocessors.ClearOutputPreprocessor, 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 MARKDOWN_STUB = "YOUR ANSWER HERE"
-POINTS_PER_EXERCISE = 1
+HIDDEN_TESTS_TAG = "hidden-tests"
 
 
-def exercise_of(cell) -> str | None:
-    """The exercise id of a cell (``"2.1"``), or None."""
-    return cell.metadata.get("lossedu", {}).get("exercise")
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.metadata.get("tags", []))
-
-
-def _nbgrader(cell, index: int) -> None:
-    """Tag a solution or check cell (the ``index``-th) with nbgrader's schema 3 cell metadata,
-    so the versions can be imported into nbgrader; other cells are left alone."""
-    solution, grade = "solution" in _tags(cell), "check" in _tags(cell)
-    if not (solution or grade):
+def _nbgrader(cell, index: int, points: float | None = None) -> None:
+    """Tag a solution, check or test cell (the ``index``-th) with nbgrader's schema 3 cell
+    metadata, so the versions can be imported into nbgrader: a test cell is a graded cell worth
+    ``points`` (its tests' points); a check cell, a test cell of helpers and the line that
+    stands in for hidden tests are read-only. Other cells are left alone."""
+    solution, tests = "solution" in _tags(cell), TESTS_TAG in _tags(cell) and bool(points)
+    if not (solution or {TESTS_TAG, "check", HIDDEN_TESTS_TAG} & set(_tags(cell))):
         return
     exercise = exercise_of(cell) or f"cell-{index}"
-    part = f"solution-{index}" if solution else "check"
+    part = ("solution" if solution else TESTS_TAG if TESTS_TAG in _tags(cell)
+            else HIDDEN_TESTS_TAG if HIDDEN_TESTS_TAG in _tags(cell) else "check")
     cell.metadata["nbgrader"] = {
-        "schema_version": 3, "solution": solution, "grade": not solution, "task": False,
-        "locked": not solution, "grade_id": f"exercise-{exercise.replace('.', '-')}-{part}",
-        **({} if solution else {"points": POINTS_PER_EXERCISE}),
+        "schema_version": 3, "solution": solution, "grade": tests, "task": False,
+        "locked": not solution,
+        "grade_id": f"exercise-{exercise.replace('.', '-')}-{part}-{index}",
+        **({"points": points} if tests else {}),
     }
+
+
+def _cell_points(notebook, where: str) -> dict[int, float]:
+    """The points of each test cell, by index (its tests read and checked first)."""
+    return {cell.index: sum(t.points for t in cell.tests)
+            for tests in exercise_tests(notebook, where).values() for cell in tests.cells}
+
+
+def hidden_tests_placeholder(cell) -> nbformat.NotebookNode:
+    """What a student version holds instead of a cell of hidden tests: a call that tells the
+    self-check how many hidden tests (and points) run at grading, and nothing of their code."""
+    specs = read_test_cell(cell).tests
+    points = number(sum(spec.points for spec in specs))
+    placeholder = nbformat.v4.new_code_cell(
+        f"# {len(specs)} hidden test{'' if len(specs) == 1 else 's'} of exercise "
+        f"{exercise_of(cell)} run when your work is graded\n"
+        f"check.hidden_tests({exercise_of(cell)!r}, count={len(specs)}, points={points})")
+    placeholder.metadata.update(tags=[HIDDEN_TESTS_TAG], lossedu={"exercise": exercise_of(cell)})
+    return placeholder
 
 
 def strip_solution(source: str) -> str:
@@ -123,74 +141,84 @@ def strip_solution(source: str) -> str:
 
 
 class SolutionStubs(Preprocessor):
-    """Replace every solution by a stub, and add nbgrader metadata to exercise cells."""
+    """Replace every solution by a stub and every cell of hidden tests by
+    :func:`hidden_tests_placeholder`, and add nbgrader metadata to exercise cells."""
+
+    def preprocess(self, notebook, resources):
+        exercise_tests(notebook, resources.get("where", "the notebook"))  # refuses malformed tests
+        notebook.cells = [hidden_tests_placeholder(cell) if self._hidden(cell) else cell
+                          for cell in notebook.cells]
+        return super().preprocess(notebook, resources)
+
+    @staticmethod
+    def _hidden(cell) -> bool:
+        return TESTS_TAG in _tags(cell) and read_test_cell(cell).hidden
 
     def preprocess_cell(self, cell, resources, index):
         if "solution" in _tags(cell):
             cell.source = strip_solution(cell.source) if cell.cell_type == "code" else MARKDOWN_STUB
             cell.metadata["tags"] = [t for t in _tags(cell) if t != "hide-cell"]
-        _nbgrader(cell, index)
+        if TESTS_TAG in _tags(cell):  # public tests stay, and show in the student's notebook
+            cell.metadata["tags"] = [t for t in _tags(cell) if t not in ("hide-cell", "remove-cell")]
+        _nbgrader(cell, index, sum(t.points for t in read_test_cell(cell).tests)
+                  if TESTS_TAG in _tags(cell) else None)
         return cell, resources
 
 
-def student_version(notebook):
-    """A copy of a chapter notebook with solutions replaced by stubs and outputs cleared."""
+def student_version(notebook, where: str = "the notebook"):
+    """A copy of a chapter notebook with solutions replaced by stubs, the cells of hidden tests
+    replaced by a line that counts them, and outputs cleared. A malformed test cell raises
+    ValueError naming ``where``."""
     student = copy.deepcopy(notebook)
-    student, _ = SolutionStubs().preprocess(student, {})
+    student, _ = SolutionStubs().preprocess(student, {"where": where})
     student, _ = ClearOutputPreprocessor().preprocess(student, {})
     return student
 
 
-def instructor_version(notebook):
-    """A copy of a chapter notebook, outputs kept, with nbgrader metadata on exercise cells."""
+def instructor_version(notebook, where: str = "the notebook"):
+    """A copy of a chapter notebook, outputs and hidden tests kept, with nbgrader metadata on
+    exercise cells."""
     instructor = copy.deepcopy(notebook)
+    points = _cell_points(instructor, where)
     for index, cell in enumerate(instructor.cells):
-        _nbgrader(cell, index)
+        _nbgrader(cell, index, points.get(index))
     return instructor
 
 
 def release(source: Path, out: Path) -> list[Path]:
     """Write ``out/student/*.ipynb`` and ``out/instructor/*.ipynb`` for every notebook in
-    ``source``; returns the files written."""
+    ``source``; returns the files written. Every notebook's test cells are checked before
+    anything is written."""
     notebooks = sorted(Path(source).glob("*.ipynb"))
     if not notebooks:
         raise ValueError(f"no notebooks in {source}")
+    read = {path: nbformat.read(path, as_version=4) for path in notebooks}
+    for path, notebook in read.items():
+        exercise_tests(notebook, str(path))
     written = []
     for version, make in (("student", student_version), ("instructor", instructor_version)):
         folder = Path(out) / version
         folder.mkdir(parents=True, exist_ok=True)
-        for path in notebooks:
+        for path, notebook in read.items():
             target = folder / path.name
-            nbformat.write(make(nbformat.read(path, as_version=4)), target)
+            nbformat.write(make(notebook, str(path)), target)
             written.append(target)
     return written
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of the gradebook."""
-
-    student: str
-    notebook: str
-    exercise: str
-    points: int
-    max_points: int
-    feedback: str
-    sha256: str  # of the file as it was graded: the bytes read are the bytes hashed
+def graded_exercises(notebook, where: str = "the notebook") -> dict[str, ExerciseTests]:
+    """The exercises of a source notebook that have tests: exercise -> its tests."""
+    return exercise_tests(notebook, where)
 
 
-def checked_exercises(notebook) -> dict[str, str]:
-    """The exercises of a source notebook that have a check cell: exercise -> check source."""
-    return {exercise_of(cell): cell.source for cell in notebook.cells
-            if "check" in _tags(cell) and exercise_of(cell) in EXERCISES}
-
-
-def _grading_cell(exercise: str, verdict_path: Path, nonce: str) -> nbformat.NotebookNode:
+def _grading_cell(exercise: str, sources: list[str], verdict_path: Path,
+                  nonce: str) -> nbformat.NotebookNode:
     # Runs in the student's kernel after their notebook, and reaches nothing through the
-    # notebook's names: a copy of lossedu.check loaded afresh from its file grades the exercise
-    # and writes the verdict, with this cell's nonce, to a file. It prints nothing, so a printed
-    # line cannot pass for a verdict; the cell is kept out of the kernel's input history, so the
-    # notebook's own code cannot read the nonce there.
+    # notebook's names: a copy of lossedu.check loaded afresh from its file runs the exercise's
+    # tests (their code from the source notebook, hidden ones included) and writes the verdict,
+    # with this cell's nonce, to a file. It prints nothing, so a printed line cannot pass for a
+    # verdict; the cell is kept out of the kernel's input history, so the notebook's own code
+    # cannot read the nonce there.
     cell = nbformat.v4.new_code_cell(
         "import importlib.util as _lossedu_util, sys as _lossedu_sys\n"
         f"_lossedu_spec = _lossedu_util.spec_from_file_location('lossedu._grading_check', "
@@ -198,7 +226,8 @@ def _grading_cell(exercise: str, verdict_path: Path, nonce: str) -> nbformat.Not
         "_lossedu_check = _lossedu_util.module_from_spec(_lossedu_spec)\n"
         "_lossedu_sys.modules[_lossedu_spec.name] = _lossedu_check\n"
         "_lossedu_spec.loader.exec_module(_lossedu_check)\n"
-        f"_lossedu_check.write_verdict({exercise!r}, {str(verdict_path)!r}, {nonce!r})")
+        f"_lossedu_check.write_verdict({exercise!r}, {str(verdict_path)!r}, {nonce!r}, "
+        f"{sources!r})")
     cell.metadata["lossedu"] = {"grading": True}
     return cell
 
@@ -210,15 +239,24 @@ def _first_error(cell) -> str | None:
     return None
 
 
-def _read_verdict(text: str | None, nonce: str) -> tuple[bool, str] | str:
-    """A verdict file's (passed, feedback) if it is the grader's (it carries the run's nonce),
-    else why there is none."""
+TAMPERING = "tampering: the verdict file is not the grader's (the notebook's code wrote it)"
+
+
+def _read_verdict(text: str | None, nonce: str, tests: ExerciseTests) -> dict[str, dict] | str:
+    """A verdict file's results (test name -> result) if it is the grader's (it carries the
+    run's nonce and a result for each test), else why there is none."""
     if text is None:
         return "no verdict"
     lines = text.splitlines()
-    if len(lines) < 3 or lines[0] != nonce or lines[1] not in ("passed", "failed"):
-        return "tampering: the verdict file is not the grader's (the notebook's code wrote it)"
-    return lines[1] == "passed", lines[2]
+    if len(lines) != 2 or lines[0] != nonce:
+        return TAMPERING
+    try:
+        results = {result["name"]: result for result in json.loads(lines[1])}
+    except (ValueError, TypeError, KeyError):
+        return TAMPERING
+    if set(results) != {test.name for test in tests.tests}:
+        return TAMPERING
+    return results
 
 
 # Errors that only the sandbox gives: a notebook that meets one tried to reach outside it.
@@ -260,19 +298,28 @@ def _timed_out(reason: str, limits: Limits) -> str:
 
 def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limits(),
                    sandbox: bool = True, hidden=(), kernel_name: str = "python3",
-                   submitted: tuple[bytes | OSError, str] | None = None) -> list[Row]:
-    """Grade one submitted notebook against its source ``original``, executed by
-    :func:`lossedu.sandbox.execute_isolated` (in a sandbox unless ``sandbox`` is False).
-    ``submitted`` is the file's bytes and sha256 if the caller has read them already."""
-    exercises = checked_exercises(original)
+                   submitted: tuple[bytes | OSError, str] | None = None,
+                   exercises: set[str] | None = None) -> list[Row]:
+    """Grade one submitted notebook against its source ``original`` (every exercise with tests,
+    or those in ``exercises``), executed by :func:`lossedu.sandbox.execute_isolated` (in a
+    sandbox unless ``sandbox`` is False): one row per test. ``submitted`` is the file's bytes
+    and sha256 if the caller has read them already."""
+    graded = {exercise: tests for exercise, tests in graded_exercises(original).items()
+              if exercises is None or exercise in exercises}
     data, digest = submitted or _read_and_hash(path)
 
-    def rows(points_and_feedback: dict[str, tuple[int, str]]) -> list[Row]:
-        return [Row(student, path.name, exercise, points, POINTS_PER_EXERCISE, feedback, digest)
-                for exercise, (points, feedback) in points_and_feedback.items()]
+    def rows(results: dict[str, dict[str, tuple[float, str]] | str]) -> list[Row]:
+        # exercise -> test -> (points, feedback), or one reason for every test of the exercise
+        made = []
+        for exercise, found in results.items():
+            for test in graded[exercise].tests:
+                points, feedback = (0.0, found) if isinstance(found, str) else found[test.name]
+                made.append(Row(student, path.name, exercise, test.name, test.hidden, points,
+                                test.points, feedback, digest))
+        return made
 
     def everything_zero(reason: str) -> list[Row]:
-        return rows({exercise: (0, reason) for exercise in exercises})
+        return rows({exercise: reason for exercise in graded})
 
     if isinstance(data, OSError):
         return everything_zero(f"the file could not be read ({type(data).__name__})")
@@ -284,19 +331,22 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
         return everything_zero(f"not a valid notebook ({line})")
 
     check_cells = {exercise_of(c): c for c in submission.cells if "check" in _tags(c)}
-    results = {}
-    for exercise, check_source in exercises.items():
+    source_checks = {exercise_of(c): c.source for c in original.cells if "check" in _tags(c)}
+    results: dict[str, dict | str] = {}
+    for exercise in graded:
+        if exercise not in source_checks:
+            continue
         if exercise not in check_cells:
-            results[exercise] = (0, "the check cell of this exercise was deleted")
-        elif check_cells[exercise].source.strip() != check_source.strip():
-            results[exercise] = (0, "the check cell of this exercise was edited")
-    to_check = [exercise for exercise in exercises if exercise not in results]
+            results[exercise] = "the check cell of this exercise was deleted"
+        elif check_cells[exercise].source.strip() != source_checks[exercise].strip():
+            results[exercise] = "the check cell of this exercise was edited"
+    to_check = {exercise: tests for exercise, tests in graded.items() if exercise not in results}
     if not to_check:
         return rows(results)
-    # First only the cells the exercises' functions need (lossedu.cell_slice). A run that
-    # raised anything but NotImplementedError, gave no verdict or found no function may have
+    # First only the cells the tests' names need (lossedu.cell_slice). A run that raised
+    # anything but NotImplementedError, gave no verdict or found a name missing may have
     # missed a cell: then the whole notebook runs, and its verdicts count.
-    names = {EXERCISES[exercise][0] for exercise in to_check}
+    names = set().union(*(tests.names for tests in to_check.values()))
     code = [cell for cell in submission.cells if cell.cell_type == "code"]
     needed = [code[i] for i in needed_cells([cell.source for cell in code], names)]
     run = functools.partial(_run_checks, to_check, limits=limits, sandbox=sandbox, hidden=hidden,
@@ -307,23 +357,28 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
     return rows({**results, **verdicts})
 
 
-def _run_checks(exercises, cells, *, limits: Limits, sandbox: bool, hidden,
-                kernel_name: str) -> tuple[dict[str, tuple[int, str]], bool]:
-    """Run ``cells`` and then one grading cell per exercise: exercise -> (points, feedback),
-    and whether every cell ran without an error (NotImplementedError aside) and every check
-    gave a verdict that is not about an error."""
+# What a test's result says when the notebook may have skipped a cell it needs.
+_UNSURE = ("student error", "not defined")
+
+
+def _run_checks(exercises: dict[str, ExerciseTests], cells, *, limits: Limits, sandbox: bool,
+                hidden, kernel_name: str) -> tuple[dict[str, dict | str], bool]:
+    """Run ``cells`` and then one grading cell per exercise: exercise -> test -> (points,
+    feedback), or one reason for all its tests; and whether every cell ran without an error
+    (NotImplementedError aside) and every test's result is not about an error."""
     notebook = nbformat.v4.new_notebook(cells=copy.deepcopy(list(cells)))
     notebook.metadata["kernelspec"] = {"name": kernel_name, "display_name": kernel_name,
                                        "language": "python"}
     with tempfile.TemporaryDirectory(prefix="lossedu-grading-") as scratch:
         nonces = {exercise: secrets.token_hex(16) for exercise in exercises}
         notebook.cells.extend(
-            _grading_cell(exercise, Path(scratch, RESULTS, exercise), nonces[exercise])
-            for exercise in exercises)
+            _grading_cell(exercise, [cell.source for cell in tests.cells],
+                          Path(scratch, RESULTS, exercise), nonces[exercise])
+            for exercise, tests in exercises.items())
         run = execute_isolated(notebook, limits, scratch=Path(scratch), sandbox=sandbox,
                                hidden=hidden, kernel_name=kernel_name)
     if run.notebook is None or run.failure and "limit" in run.failure:
-        return {exercise: (0, _timed_out(run.failure, limits)) for exercise in exercises}, False
+        return {exercise: _timed_out(run.failure, limits) for exercise in exercises}, False
     errors = [_first_error(cell) for cell in run.notebook.cells]
     sure = not run.failure and all(error is None or error.startswith("NotImplementedError")
                                    for error in errors)
@@ -332,20 +387,21 @@ def _run_checks(exercises, cells, *, limits: Limits, sandbox: bool, hidden,
     grading_cells = dict(zip(exercises, run.notebook.cells[-len(exercises):]))
     attempts = contained_attempts(run.notebook, hidden)
     note = f" (stopped by the sandbox: the notebook {'; '.join(attempts)})" if attempts else ""
-    results = {}
-    for exercise in exercises:
-        verdict = _read_verdict(run.files.get(exercise), nonces[exercise])
+    results: dict[str, dict | str] = {}
+    for exercise, tests in exercises.items():
+        verdict = _read_verdict(run.files.get(exercise), nonces[exercise], tests)
         if isinstance(verdict, str):
             reason = _first_error(grading_cells[exercise]) or run.failure or verdict
-            results[exercise] = (0, f"the check could not run: {_timed_out(reason, limits)}{note}")
+            results[exercise] = f"the check could not run: {_timed_out(reason, limits)}{note}"
             sure = False
             continue
-        passed, feedback = verdict
-        sure = sure and (passed or not re.search("your function raised|is not defined", feedback))
+        sure = sure and not any(result["kind"] in _UNSURE for result in verdict.values())
         defining_error = _first_error(solution_cells[exercise]) if exercise in solution_cells else None
-        if not passed and defining_error:
-            feedback += f" (the cell that defines it failed: {_timed_out(defining_error, limits)})"
-        results[exercise] = (POINTS_PER_EXERCISE if passed else 0, feedback + note)
+        after = (f" (the cell that defines it failed: {_timed_out(defining_error, limits)})"
+                 if defining_error else "")
+        results[exercise] = {
+            test.name: (test.points, "passed" + note) if verdict[test.name]["passed"]
+            else (0.0, verdict[test.name]["message"] + after + note) for test in tests.tests}
     return results, sure
 
 
@@ -359,40 +415,53 @@ class UnsandboxedGrading(UserWarning):
 
 
 def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits(),
-          sandbox: bool = True, kernel_name: str = "python3", workers: int = 2) -> list[Row]:
+          sandbox: bool = True, kernel_name: str = "python3", workers: int = 2,
+          roster: Path | None = None, students=None, exercises=None) -> list[Row]:
     """Grade ``submissions/<student>/<notebook>.ipynb`` against the notebooks in ``source``;
-    write ``out/gradebook.csv`` and ``out/feedback/<student>.txt``; return the rows.
+    write ``out/gradebook.csv`` (one row per student and test), ``out/feedback/<student>.txt``,
+    the item statistics (``out/statistics.csv`` and ``.html``), with a ``roster`` the Canvas
+    and Moodle files (:mod:`lossedu.grade_exports`), and ``out/report.txt``; return the rows.
+
+    Given ``students`` or ``exercises`` (ids), it regrades only those, starting from the
+    gradebook already in ``out``, and the report says which rows changed.
 
     Every submission is read (and hashed) once, before any notebook runs, and graded from those
     bytes. Each runs in a sandbox of its own (:mod:`lossedu.sandbox`) within ``limits``;
     ``workers`` run at the same time. Without ``sandbox`` it warns (:class:`UnsandboxedGrading`)
-    and runs them with the caller's rights. The gradebook and the feedback are written after
-    all runs; a submission or source notebook that changed on disk meanwhile is reported.
+    and runs them with the caller's rights. The reports are written after all runs; a
+    submission or source notebook that changed on disk meanwhile is reported.
     """
     submissions, source, out = Path(submissions), Path(source), Path(out)
-    students = sorted(p for p in submissions.iterdir() if p.is_dir()) if submissions.is_dir() else []
-    if not students:
+    folders = sorted(p for p in submissions.iterdir() if p.is_dir()) if submissions.is_dir() else []
+    if not folders:
         raise ValueError(f"no student folders in {submissions} (expected SUBMISSIONS/<student>/<notebook>.ipynb)")
     originals = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
     if not originals:
         raise ValueError(f"no assignment notebooks in {source.resolve()}; point --source at the "
                          f"folder that holds the chapter notebooks (the course's notebooks/)")
+    tests = {name: graded_exercises(notebook, str(source / name)) for name, notebook in originals.items()}
     workers = check_workers(workers)
+    students, exercises = _selection(students, "student"), _selection(exercises, "exercise")
+    earlier = _earlier_rows(out, students, exercises, folders, tests)
+    listed = roster if roster is None else read_roster(roster)
     if sandbox and (problem := sandbox_problem()):
         raise SandboxUnavailable(problem)
     if not sandbox:
         warnings.warn(UNSANDBOXED, UnsandboxedGrading, stacklevel=2)
     jobs, unknown, read = [], [], {}
-    for folder in students:
+    for folder in folders:
+        if students is not None and folder.name not in students:
+            continue
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
             read[path] = _read_and_hash(path)
             if path.name in originals:
-                jobs.append((folder.name, path))
-            else:
-                unknown.append(Row(folder.name, path.name, "-", 0, 0,
+                if exercises is None or exercises & set(tests[path.name]):
+                    jobs.append((folder.name, path))
+            elif exercises is None:
+                unknown.append(Row(folder.name, path.name, "-", "-", False, 0.0, 0.0,
                                    "not one of the assignment's notebooks; not graded",
                                    read[path][1]))
-    if not jobs:
+    if not jobs and earlier is None:
         raise ValueError(f"no submitted file in {submissions.resolve()} is named like an assignment "
                          f"notebook of {source.resolve()} ({', '.join(sorted(originals))}); check "
                          f"--source and the SUBMISSIONS/<student>/<notebook>.ipynb layout")
@@ -403,22 +472,80 @@ def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits
         student, path = job
         return grade_notebook(path, originals[path.name], student=student, limits=limits,
                               sandbox=sandbox, hidden=hidden, kernel_name=kernel_name,
-                              submitted=read[path])
+                              submitted=read[path], exercises=exercises)
 
     # Each notebook runs in processes of its own, so notebooks can be graded side by side.
     with ThreadPoolExecutor(max_workers=workers) as pool:
         graded = list(pool.map(run, jobs))
     changed = {path for path, (_, digest) in read.items() if _read_and_hash(path)[1] != digest}
     changed_sources = sorted(p.name for p, digest in sources.items() if _read_and_hash(p)[1] != digest)
-    all_rows = sorted([_flag_changed(row, submissions, changed) for rows in graded for row in rows]
-                      + unknown, key=lambda row: (row.student, row.notebook, row.exercise))
-    write_reports(all_rows, out)
+    new_rows = [_flag_changed(row, submissions, changed) for rows in graded for row in rows] + unknown
+    all_rows, report = new_rows, []
+    if earlier is not None:
+        kept, replaced = earlier
+        all_rows = kept + new_rows
+        report = regrade_report(replaced, new_rows)
+    all_rows.sort(key=lambda row: (row.student, row.notebook, row.exercise))  # tests in order
+    write_reports(all_rows, out, listed, report)
     if changed or changed_sources:
         names = sorted(f"{p.parent.name}/{p.name}" for p in changed) + changed_sources
         warnings.warn(f"files changed on disk during grading: {', '.join(names)}; every grade is "
                       f"for the file as it was read before the runs (its sha256 is in the "
                       f"gradebook)", TamperedDuringGrading, stacklevel=2)
     return all_rows
+
+
+def _selection(values, what: str) -> set[str] | None:
+    """A regrade's students or exercises as a set of ids, None for all; refused if empty or not
+    made of strings."""
+    if values is None:
+        return None
+    chosen = {values} if isinstance(values, str) else set(values)
+    if not chosen or not all(isinstance(v, str) and v for v in chosen):
+        raise ValueError(f"name at least one {what} to regrade, as ids such as 'alice' or '2.1'; "
+                         f"got {values!r}")
+    return chosen
+
+
+def _earlier_rows(out: Path, students, exercises, folders, tests) -> tuple[list[Row], list[Row]] | None:
+    """For a regrade, the earlier gradebook's rows split into those kept and those to be
+    replaced; None for a full grading. An id that names nothing is refused."""
+    if students is None and exercises is None:
+        return None
+    rows = read_gradebook(out / "gradebook.csv")
+    known_students = {folder.name for folder in folders}
+    known_exercises = {exercise for notebook in tests.values() for exercise in notebook}
+    for chosen, known, what in ((students, known_students, "student folder"),
+                                (exercises, known_exercises, "exercise with tests")):
+        if chosen is not None and chosen - known:
+            raise ValueError(f"no {what} {', '.join(sorted(chosen - known))}; known: "
+                             f"{', '.join(sorted(known))}")
+
+    def replaced(row: Row) -> bool:
+        return ((students is None or row.student in students)
+                and (exercises is None or row.exercise in exercises
+                     or row.exercise == "-" and students is not None))
+    return [r for r in rows if not replaced(r)], [r for r in rows if replaced(r)]
+
+
+def regrade_report(before: list[Row], after: list[Row]) -> list[str]:
+    """What a regrade changed: one line per test whose points or feedback differ, appeared or
+    went away; a line saying nothing changed if nothing did."""
+    def key(row: Row):
+        return row.student, row.notebook, row.exercise, row.test
+    old, new = {key(r): r for r in before}, {key(r): r for r in after}
+    lines = []
+    for k in sorted(old.keys() | new.keys()):
+        was, now = old.get(k), new.get(k)
+        where = f"{k[0]}, {k[1]}, exercise {k[2]}, {k[3]}"
+        if was is None:
+            lines.append(f"{where}: new, {number(now.points)}/{number(now.max_points)}")
+        elif now is None:
+            lines.append(f"{where}: no longer graded (was {number(was.points)})")
+        elif (was.points, was.feedback) != (now.points, now.feedback):
+            lines.append(f"{where}: {number(was.points)} -> {number(now.points)} of "
+                         f"{number(now.max_points)} ({now.feedback})")
+    return [f"regraded {len(new)} rows: {len(lines) or 'none'} changed", *lines]
 
 
 class TamperedDuringGrading(UserWarning):
@@ -436,25 +563,16 @@ def check_workers(workers) -> int:
     return check_count(workers, "workers")
 
 
-def write_reports(rows: list[Row], out: Path) -> None:
-    """The gradebook CSV and one plain-text feedback file per student."""
+def write_reports(rows: list[Row], out: Path, roster=None, report=()) -> None:
+    """The gradebook CSV, one plain-text feedback file per student, the item statistics, the
+    Canvas and Moodle files if there is a roster, and ``report.txt`` (the regrade's changes and
+    the roster's findings)."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "gradebook.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "notebook", "exercise", "points", "max_points", "feedback",
-                         "sha256"])
-        for row in rows:
-            writer.writerow([row.student, row.notebook, row.exercise, row.points, row.max_points,
-                             row.feedback, row.sha256])
-    feedback = out / "feedback"
-    feedback.mkdir(exist_ok=True)
-    for student in sorted({row.student for row in rows}):
-        mine = [row for row in rows if row.student == student]
-        lines = [f"Feedback for {student}: {sum(r.points for r in mine)} of "
-                 f"{sum(r.max_points for r in mine)} points", ""]
-        lines += [f"{r.notebook}, exercise {r.exercise}: {r.points}/{r.max_points}. "
-                  f"{r.feedback[:1].upper()}{r.feedback[1:]}" for r in mine]
-        (feedback / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', student)}.txt").write_text("\n".join(lines) + "\n")
+    write_gradebook(rows, out / "gradebook.csv")
+    write_feedback(rows, out / "feedback")
+    lines = [*report, *export(rows, out, roster)]
+    (out / "report.txt").write_text("".join(f"{line}\n" for line in lines) or "nothing to report\n",
+                                    encoding="utf-8")
 
 
 PROG = "python -m lossedu.assign"
@@ -482,6 +600,15 @@ def main(argv=None) -> None:
     gra.add_argument("--output-mib", type=int, default=defaults.output_bytes // 2**20,
                      help="cell outputs allowed per notebook, in MiB")
     gra.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time")
+    gra.add_argument("--roster", help="a CSV of the class (columns student, name, and canvas_id, "
+                                      "sis_user_id, sis_login_id, section, email as needed): "
+                                      "writes canvas.csv and moodle.csv")
+    gra.add_argument("--student", action="append", dest="students", metavar="STUDENT",
+                     help="regrade only this student (repeat for several), from the gradebook "
+                          "already in --out")
+    gra.add_argument("--exercise", action="append", dest="exercises", metavar="N.M",
+                     help="regrade only this exercise (repeat for several), from the gradebook "
+                          "already in --out")
     gra.add_argument("--no-sandbox", action="store_true",
                      help="run the notebooks with your rights, where bubblewrap is not available "
                           "(they can then read, change and delete your files)")
@@ -511,9 +638,14 @@ def _run_command(args) -> None:
         if args.no_sandbox:  # said before the runs, not only after them
             print(f"{PROG} grade: warning: {UNSANDBOXED}", file=sys.stderr)
         rows = grade(Path(args.submissions), Path(args.source), Path(args.out), limits=limits,
-                     sandbox=not args.no_sandbox, workers=args.workers)
-        print(f"graded {len({r.student for r in rows})} students: {args.out}/gradebook.csv, "
-              f"{args.out}/feedback/")
+                     sandbox=not args.no_sandbox, workers=args.workers,
+                     roster=args.roster and Path(args.roster), students=args.students,
+                     exercises=args.exercises)
+        exports = ", canvas.csv, moodle.csv" if args.roster else ""
+        print(f"{'regraded' if args.students or args.exercises else 'graded'} "
+              f"{len({r.student for r in rows})} students: {args.out}/ holds gradebook.csv, "
+              f"feedback/, statistics.csv, statistics.html{exports} and report.txt")
+        print((Path(args.out) / "report.txt").read_text(encoding="utf-8"), end="")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -32,13 +33,35 @@ WORKERS = 3  # notebooks graded at once: most of the slow ones wait rather than 
 GOOD = ("def my_mae_grad(y_true, y_pred):\n    ### BEGIN SOLUTION\n"
         "    r = np.asarray(y_pred, float) - np.asarray(y_true, float)\n"
         "    return np.sign(r) / r.size\n    ### END SOLUTION")
-CHECK = "check.exercise_2_1(my_mae_grad)"
+CHECK = 'check.exercise("2.1")'
 WRONG = "def my_mae_grad(y_true, y_pred):\n    return 0 * np.asarray(y_pred, float)"
+# The fixture's tests: one public (a 2 x 2 case), one hidden (float32, with two ties).
+PUBLIC_TESTS = '''@check.test_case("2.1", points=1, failure_message="wrong values")
+def test_mae_grad(my_mae_grad):
+    import numpy as np
+    y_true, y_pred = np.array([[0.0, 1.0], [2.0, 3.0]]), np.array([[1.0, 1.0], [0.0, 4.0]])
+    got = np.asarray(my_mae_grad(y_true, y_pred), float)
+    assert got.shape == y_pred.shape, "wrong shape"
+    assert np.allclose(got, np.sign(y_pred - y_true) / 4)'''
+HIDDEN_TESTS = '''@check.test_case("2.1", points=1, hidden=True, failure_message="wrong in float32")
+def test_float32_ties(my_mae_grad):
+    import numpy as np
+    y_true = np.array([0.5, 2.0, -1.0], np.float32)
+    y_pred = np.array([0.5, 3.0, -1.0], np.float32)
+    assert np.allclose(np.asarray(my_mae_grad(y_true, y_pred), float), [0, 1 / 3, 0])'''
+
+
+def _tests_cell(source: str, hidden: bool):
+    cell = new_code_cell(source)
+    cell.metadata.update(tags=["tests", "remove-cell"] if hidden else ["tests"],
+                         lossedu={"exercise": "2.1"})
+    return cell
 
 
 def fixture_notebook(solution=GOOD, check=CHECK, extra=None):
     """The fixture assignment: exercise 2.1 with ``solution`` in its solution cell, an ``extra``
-    cell after it if given, and the check cell ``check`` (none if None)."""
+    cell after it if given, its public and hidden tests, and the check cell ``check`` (none if
+    None)."""
     cells = [new_code_cell("import numpy as np\nfrom lossedu import check"),
              new_markdown_cell("### Exercise 2.1 (code)\nWrite my_mae_grad.")]
     solution_cell = new_code_cell(solution)
@@ -46,6 +69,7 @@ def fixture_notebook(solution=GOOD, check=CHECK, extra=None):
     cells.append(solution_cell)
     if extra:
         cells.append(new_code_cell(extra))
+    cells += [_tests_cell(PUBLIC_TESTS, hidden=False), _tests_cell(HIDDEN_TESTS, hidden=True)]
     if check is not None:
         check_cell = new_code_cell(check)
         check_cell.metadata.update(tags=["check"], lossedu={"exercise": "2.1"})
@@ -74,12 +98,13 @@ SUBMISSIONS = {
     "hidden_dependency": fixture_notebook(solution=GOOD.replace("r.size", "r.size * scale"),
                                           extra="exec('scale = 1')"),
     "tampering": fixture_notebook(solution="def my_mae_grad(t, p):\n    return 0",
-                                  extra="check.grade = lambda *a: None\n"
-                                        "check.exercise_2_1 = lambda f: 'passed'"),
+                                  extra="check.run_tests = lambda *a, **k: []\n"
+                                        "check.exercise = lambda *a: 'passed'"),
 }
 BROKEN_FILES = {"invalid_json": "{ this is not json", "empty_file": ""}
+FULL = 2  # the fixture's points
 EXPECTED = {
-    "good": (1, "all hidden cases pass"),
+    "good": (FULL, "passed"),
     "untouched": (0, "not implemented yet"),
     "syntax_error": (0, "SyntaxError"),
     "raises": (0, "ZeroDivisionError"),
@@ -88,7 +113,7 @@ EXPECTED = {
     "deleted_check": (0, "check cell of this exercise was deleted"),
     "edited_check": (0, "check cell of this exercise was edited"),
     "appended_check": (0, "check cell of this exercise was edited"),
-    "hidden_dependency": (1, "all hidden cases pass"),
+    "hidden_dependency": (FULL, "passed"),
     "tampering": (0, "wrong shape"),
     "invalid_json": (0, "not a valid notebook"),
     "empty_file": (0, "not a valid notebook"),
@@ -122,8 +147,9 @@ ATTACKS = {
     "json_hangs": (["import json, time\njson.dumps = lambda *a, **k: time.sleep(10**6)\n"
                     "json.loads = json.dumps"], "ran past the limit"),
     "check_module": (["import importlib, sys, types\nimport lossedu.check as real\n"
-                      "passed = real.CheckResult('2.1', True, 'all hidden cases pass')\n"
-                      "real.grade = real.exercise_2_1 = lambda *a, **k: passed\n"
+                      "passed = real.Outcome('2.1', 'test_mae_grad', 1, 1, False, True, 'passed', '')\n"
+                      "real.run_test = lambda *a, **k: passed\n"
+                      "real.run_tests = lambda *a, **k: [passed]\n"
                       "real.write_verdict = lambda *a, **k: None\n"
                       "fake = types.ModuleType('lossedu.check')\nfake.__dict__.update(vars(real))\n"
                       "sys.modules['lossedu.check'] = fake\nimportlib.reload = lambda m: m"],
@@ -230,8 +256,13 @@ def grade_the_class(root: Path) -> dict:
             "submissions": submissions}
 
 
-def row_of(graded: dict, student: str, exercise: str = "2.1"):
-    """The one row of ``student``'s fixture notebook for ``exercise``."""
+def row_of(graded: dict, student: str, exercise: str = "2.1") -> SimpleNamespace:
+    """The rows (one per test) of ``student``'s fixture notebook for ``exercise``, as one:
+    points and max_points summed, the distinct feedbacks joined by " | ", the sha256."""
     mine = [row for row in graded["rows"] if row.student == student and row.exercise == exercise]
-    assert len(mine) == 1, mine
-    return mine[0]
+    assert [row.test for row in mine] == ["test_mae_grad", "test_float32_ties"], mine
+    assert len({row.sha256 for row in mine}) == 1, mine
+    return SimpleNamespace(points=sum(r.points for r in mine),
+                           max_points=sum(r.max_points for r in mine),
+                           feedback=" | ".join(dict.fromkeys(r.feedback for r in mine)),
+                           sha256=mine[0].sha256)
