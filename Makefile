@@ -14,8 +14,9 @@ SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Tests run on every core (pytest-xdist): an expensive fixture is computed once and shared
 # (tests/conftest.py, computed_once), and each notebook's cells stay together in one kernel
-# (loadfile).
-PARALLEL ?= -n auto
+# (loadfile). Not named PARALLEL: make passes a variable set on its command line to every
+# process, and tinygrad (probed by the atlas) reads PARALLEL as a number.
+PYTEST_PARALLEL ?= -n auto
 # axe-core, the accessibility audit the browser tests run in every page, at the version pinned
 # in tests/browser/axe/package-lock.json, from the npm registry (defined before the rules that
 # need it: make expands a rule's prerequisites where it reads the rule)
@@ -82,17 +83,17 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 # background run last (tests/conftest.py).
 ALL_TESTS := --doctest-modules $(NBVAL) lossedu tests $(NOTEBOOKS) --ignore=tests/pdf
 test: $(SETUP) $(BWRAP) $(CLANG) $(CHROMIUM) $(AXE) book
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) $(if $(PARALLEL),--dist loadfile) $(ALL_TESTS)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(if $(PYTEST_PARALLEL),--dist loadfile) $(ALL_TESTS)
 
 unit: $(SETUP) $(BWRAP) $(CLANG)
-	$(BIN)/python -m pytest -q $(PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser --ignore=tests/pdf
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser --ignore=tests/pdf
 
 # The property tests (those using hypothesis) with the "explore" profile of tests/conftest.py:
 # ten times the examples, new ones on every run, so it finds what the fixed examples of
 # `make test` miss. Not part of `make test`; 4 to 7 minutes on 2 cores. A failure is saved in
 # .hypothesis/ and replayed first on the next run; pin it with @example on the test.
 explore: $(SETUP)
-	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q $(PARALLEL) -m hypothesis \
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) -m hypothesis \
 	  tests --ignore=tests/browser --ignore=tests/pdf
 
 # Debian's Chromium (not a browser that a test tool downloads); installing it needs root.
@@ -117,10 +118,10 @@ $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 	touch $@
 
 browser: $(SETUP) $(CHROMIUM) $(AXE) book
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PARALLEL) tests/browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/browser
 
 nbval: $(SETUP)
-	$(BIN)/python -m pytest -q $(PARALLEL) --dist loadfile $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --dist loadfile $(NBVAL) $(NOTEBOOKS)
 
 # Re-execute every notebook in place (run this after changing lossedu or a notebook). Streams are
 # merged, so how the kernel happened to split printed text does not show up as a change.
