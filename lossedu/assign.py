@@ -2,31 +2,37 @@
 
 The chapter notebooks are the one annotated source. A cell tagged ``solution`` holds an answer:
 in a code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (or the whole
-cell if it has no markers); in a markdown cell, the whole cell. A cell tagged ``check`` calls the
-exercise's self-check (:mod:`lossedu.check`). Both carry ``metadata["lossedu"]["exercise"]``.
-These are the conventions of nbgrader, and the versions written here carry nbgrader's cell
-metadata too.
+cell if it has no markers); in a markdown cell, the whole cell. Cells tagged ``tests`` hold the
+exercise's tests, public or hidden, each with its points (:mod:`lossedu.exercise_cells`,
+:mod:`lossedu.check`); a cell tagged ``check`` runs the public ones for the student. All carry
+``metadata["lossedu"]["exercise"]``. These follow nbgrader's conventions (tags, markers) and
+otter-grader's test cases, and the versions written here carry nbgrader's cell metadata too.
 
-``python -m lossedu.assign release`` writes ``student/`` (solutions replaced by stubs, outputs
-cleared) and ``instructor/`` (as the source, with the metadata) versions;
-``python -m lossedu.assign grade SUBMISSIONS`` grades ``SUBMISSIONS/<student>/<chapter>.ipynb``.
-Every file is read and hashed once, first. Each notebook then runs in a sandbox of its own
-(:mod:`lossedu.sandbox`: bubblewrap, a private scratch folder, no network, time, memory and
-output limits), followed by one grading cell per exercise. That cell runs a fresh copy of
+``python -m lossedu.assign release`` writes ``student/`` (solutions replaced by stubs, hidden
+tests by a line that counts them, outputs cleared) and ``instructor/`` (as the source, with the
+metadata) versions; ``python -m lossedu.assign grade SUBMISSIONS`` grades
+``SUBMISSIONS/<student>/<chapter>.ipynb``. Every file is read and hashed once, first. Each
+notebook then runs in a sandbox of its own (:mod:`lossedu.sandbox`: bubblewrap, a private
+scratch folder, no network, time, memory and output limits), followed by one grading cell per
+exercise. That cell runs the exercise's tests from the source notebook with a fresh copy of
 :mod:`lossedu.check` in the student's kernel and writes the verdict, with a nonce made for that
-run, to a file, so a printed line cannot pass for a verdict. After all runs, a gradebook CSV
-(with the sha256 of each graded file) and one feedback file per student are written. A notebook
-that is broken in any way gets rows with 0 points and a line saying what happened, and never
-stops the other students' grading.
+run, to a file, so a printed line cannot pass for a verdict. After all runs, the gradebook (one
+row per student and test, with the sha256 of each graded file), the feedback files, the item
+statistics and, given a roster, the Canvas and Moodle files are written
+(:mod:`lossedu.gradebook`, :mod:`lossedu.grade_exports`). A notebook that is broken in any way
+gets rows with 0 points and a line saying what happened, and never stops the other students'
+grading. Given students or exercises, ``grade`` regrades only those.
 
 What the module holds:
 
-- the versions: :func:`exercise_of` (the exercise id of a cell), :func:`strip_solution` (solution
-  regions replaced by stubs), :class:`SolutionStubs` (the nbconvert preprocessor that stubs every
-  solution and adds nbgrader metadata), :func:`student_version`, :func:`instructor_version`, and
+- the versions: :func:`strip_solution` (solution regions replaced by stubs),
+  :func:`hidden_tests_placeholder` (the line that stands in for a cell of hidden tests),
+  :class:`SolutionStubs` (the nbconvert preprocessor that stubs every solution, replaces hidden
+  tests and adds nbgrader metadata), :func:`student_version`, :func:`instructor_version`, and
   :func:`release`, which writes both versions of every notebook;
-- the grading: :func:`checked_exercises` (the exercises of a source notebook with a check cell),
-  :func:`grade_notebook` (one submission), :func:`grade` (every submission, then the reports),
+- the grading: :func:`graded_exercises` (the exercises of a source notebook that have tests),
+  :func:`grade_notebook` (one submission), :func:`grade` (every submission or a regrade, then
+  the reports), :func:`regrade_report` (what a regrade changed),
   :func:`check_workers` (the number of notebooks run at once, checked to be a positive integer),
   :func:`contained_attempts` (what a notebook tried that the sandbox stopped), :class:`Row` (one
   line of the gradebook) and :func:`write_reports` (the gradebook CSV and the feedback files);
@@ -46,6 +52,7 @@ import hashlib
 import json
 import re
 import secrets
+import shutil
 import sys
 import tempfile
 import warnings
@@ -73,6 +80,7 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 MARKDOWN_STUB = "YOUR ANSWER HERE"
 HIDDEN_TESTS_TAG = "hidden-tests"
+ROSTER_COPY = "roster.csv"  # the roster, kept beside the gradebook for regrades
 
 
 def _nbgrader(cell, index: int, points: float | None = None) -> None:
@@ -423,7 +431,8 @@ def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits
     and Moodle files (:mod:`lossedu.grade_exports`), and ``out/report.txt``; return the rows.
 
     Given ``students`` or ``exercises`` (ids), it regrades only those, starting from the
-    gradebook already in ``out``, and the report says which rows changed.
+    gradebook already in ``out`` (and, without a ``roster``, the copy of the roster that the
+    grading kept there), and the report says which rows changed.
 
     Every submission is read (and hashed) once, before any notebook runs, and graded from those
     bytes. Each runs in a sandbox of its own (:mod:`lossedu.sandbox`) within ``limits``;
@@ -443,6 +452,8 @@ def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits
     workers = check_workers(workers)
     students, exercises = _selection(students, "student"), _selection(exercises, "exercise")
     earlier = _earlier_rows(out, students, exercises, folders, tests)
+    if roster is None and earlier is not None and (out / ROSTER_COPY).is_file():
+        roster = out / ROSTER_COPY  # a regrade exports through the roster of the grading
     listed = roster if roster is None else read_roster(roster)
     if sandbox and (problem := sandbox_problem()):
         raise SandboxUnavailable(problem)
@@ -487,6 +498,8 @@ def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits
         report = regrade_report(replaced, new_rows)
     all_rows.sort(key=lambda row: (row.student, row.notebook, row.exercise))  # tests in order
     write_reports(all_rows, out, listed, report)
+    if roster is not None and Path(roster).resolve() != (out / ROSTER_COPY).resolve():
+        shutil.copyfile(roster, out / ROSTER_COPY)
     if changed or changed_sources:
         names = sorted(f"{p.parent.name}/{p.name}" for p in changed) + changed_sources
         warnings.warn(f"files changed on disk during grading: {', '.join(names)}; every grade is "

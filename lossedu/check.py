@@ -9,10 +9,13 @@ looked up in the notebook, so ``def test_sign(my_mae_grad)`` is called with the 
 assertion's own message, if it has one, is added to the test's message). A test that raises
 anything else fails too, and says what it raised; so does a student function that raises.
 
-Running a test cell registers its tests. :func:`exercise` is the student's self-check: it runs
-the public tests and says how many hidden tests (and points) run only at grading. The grader
-(:mod:`lossedu.assign`) runs every test, public and hidden, through :func:`write_verdict`, from
-the instructor's notebook, never from the student's copy.
+Running a test cell registers its tests as :class:`ExerciseTest`\ s (:func:`check_points`
+checks their points). :func:`exercise` is the student's self-check: it runs the public tests
+(:func:`run_tests`, each through :func:`run_test`, giving an :class:`Outcome`) and returns an
+:class:`ExerciseReport` that says how many hidden tests (and points) run only at grading; in a
+student version, where the hidden tests' code is gone, :func:`hidden_tests` stands in for them.
+The grader (:mod:`lossedu.assign`) runs every test, public and hidden, through
+:func:`write_verdict`, from the instructor's notebook, never from the student's copy.
 
 >>> @test_case("0.1", points=2, failure_message="wrong factor")
 ... def test_doubles(double):

@@ -11,7 +11,10 @@ tests share (helpers, data) and is public; a function named ``test...`` in a tes
 a test.
 
 :func:`exercise_tests` reads and checks every test cell of a notebook, and refuses a malformed
-one with a ``ValueError`` that names the notebook, the cell and the problem.
+one with a ``ValueError`` that names the notebook, the cell and the problem; it returns an
+:class:`ExerciseTests` per exercise, made of :class:`CellWithTests` (each read by
+:func:`read_test_cell`), each holding :class:`WrittenTest`\ s. :func:`exercise_of` and
+:func:`tags` read a cell's exercise id and tags.
 
 >>> import nbformat
 >>> cell = nbformat.v4.new_code_cell(

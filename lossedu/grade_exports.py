@@ -6,8 +6,14 @@ The roster is a CSV file with a header. ``student`` (the name of the student's s
 folder) and ``name`` are required; ``canvas_id``, ``sis_user_id``, ``sis_login_id``,
 ``section`` and ``email`` fill Canvas's and Moodle's identifier columns. A student on the
 roster without a submission gets 0 for that assignment; a submission whose student is not on
-the roster stays in the gradebook and is reported. :func:`export` writes every file and
-returns those report lines.
+the roster stays in the gradebook and is reported.
+
+:func:`read_roster` reads the roster into :class:`Student`\ s; :func:`write_canvas` and
+:func:`write_moodle` write the two files from :func:`assignment_totals` and
+:func:`possible_points` (named by :func:`assignment`), and :func:`roster_report` says who is
+missing. :func:`item_statistics` makes an :class:`ItemStatistic` per exercise and per test,
+which :func:`write_statistics_csv` and :func:`write_statistics_html` write. :func:`export`
+writes every file and returns the report's lines.
 
 >>> from lossedu.gradebook import Row
 >>> rows = [Row("ada", "02_gradients.ipynb", "2.1", "test_sign", False, 1.0, 1.0, "passed", "-"),
@@ -194,7 +200,7 @@ def item_statistics(rows: list[Row], top: int = 3) -> list[ItemStatistic]:
             notebook, exercise, test, members[0].visibility if test else "",
             most, len(by_student), sum(earned) / len(earned),
             sum(points == most for points in earned) / len(earned),
-            tuple(failures.most_common(top))))
+            tuple(sorted(failures.items(), key=lambda item: (-item[1], item[0]))[:top])))
     return statistics
 
 
@@ -259,17 +265,20 @@ def write_statistics_html(statistics: list[ItemStatistic], path: Path) -> None:
 
 def export(rows: list[Row], out: Path, roster: list[Student] | None) -> list[str]:
     """Write ``out/statistics.csv`` and ``out/statistics.html``, and with a roster
-    ``out/canvas.csv`` and ``out/moodle.csv`` (Moodle's only if every student has an email);
-    return the report's lines."""
+    ``out/canvas.csv`` and ``out/moodle.csv`` (Moodle's only if every student has an email;
+    without a roster, earlier ones are removed); return the report's lines."""
     statistics = item_statistics(rows)
     write_statistics_csv(statistics, out / "statistics.csv")
     write_statistics_html(statistics, out / "statistics.html")
-    if roster is None:
+    if roster is None:  # no Canvas or Moodle file that belongs to an earlier grading
+        for stale in ("canvas.csv", "moodle.csv"):
+            (out / stale).unlink(missing_ok=True)
         return []
     write_canvas(rows, roster, out / "canvas.csv")
     lines = roster_report(rows, roster)
     try:
         write_moodle(rows, roster, out / "moodle.csv")
     except ValueError as error:
+        (out / "moodle.csv").unlink(missing_ok=True)
         lines.append(f"moodle.csv not written: {error}")
     return lines

@@ -1,5 +1,7 @@
-"""The grader's gradebook: one :class:`Row` per student and test, written as a CSV and read
-back (a regrade starts from it), and the feedback file each student gets.
+"""The grader's gradebook: one :class:`Row` per student and test, written as a CSV
+(:func:`write_gradebook`) and read back (:func:`read_gradebook`: a regrade starts from it), and
+the feedback each student gets (:func:`feedback_text`, written by :func:`write_feedback` to
+:func:`feedback_file_name`). :func:`number` writes points as the files show them.
 
 >>> row = Row("alice", "02.ipynb", "2.1", "test_sign", True, 1.0, 1.0, "passed", "ab12")
 >>> row.visibility, row.passed

@@ -12,9 +12,11 @@ import nbformat
 import numpy as np
 import pytest
 
-from grading_class import ATTACKS, EXPECTED, HONEST, fixture_notebook, row_of
-from lossedu import assign, check
+from grading_class import ATTACKS, EXPECTED, FULL, HONEST, fixture_notebook, row_of
+from lossedu import assign
+from lossedu.exercise_cells import exercise_tests
 from lossedu.sandbox import Limits
+from test_check import fresh_check
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -68,18 +70,49 @@ def test_student_version_has_stubs_no_outputs_and_nbgrader_metadata(released, ch
     student = nbformat.read(released / "student" / chapter.name, as_version=4)
     source = nbformat.read(chapter, as_version=4)
     assert len(student.cells) == len(source.cells)  # every prompt and check cell kept
-    for original, cell in zip(source.cells, student.cells):
+    hidden = {cell.index for tests in exercise_tests(source).values() for cell in tests.cells
+              if cell.hidden}
+    for index, (original, cell) in enumerate(zip(source.cells, student.cells)):
+        tags = cell.metadata.get("tags", [])
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-        if "solution" in cell.metadata.get("tags", []):
+        if "solution" in tags:
             assert "YOUR CODE HERE" in cell.source or cell.source == assign.MARKDOWN_STUB
             assert cell.metadata["nbgrader"]["solution"] is True
-        elif "check" in cell.metadata.get("tags", []):
-            assert cell.source == original.source
-            assert cell.metadata["nbgrader"]["grade"] is True
+        elif index in hidden:  # a line that counts the hidden tests, none of their code
+            assert tags == [assign.HIDDEN_TESTS_TAG]
+            assert cell.source.splitlines()[-1].startswith("check.hidden_tests(")
+            assert cell.metadata["nbgrader"] == {**cell.metadata["nbgrader"], "grade": False,
+                                                 "locked": True}
+        elif "tests" in tags:  # public tests: shown, graded, worth their points
+            assert cell.source == original.source and "hide-cell" not in tags
+            assert cell.metadata["nbgrader"]["grade"] is (" points=" in cell.source)
         else:
             assert cell.source == original.source
+    assert hidden, "every chapter has hidden tests"
     nbformat.validate(student)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_no_line_of_a_hidden_test_is_in_the_student_version(released, chapter):
+    source = nbformat.read(chapter, as_version=4)
+    hidden_lines = {line.strip() for tests in exercise_tests(source).values()
+                    for cell in tests.cells if cell.hidden for line in cell.source.splitlines()
+                    if len(line.strip()) > 3}
+    public = {line.strip() for i, cell in enumerate(source.cells) for line in cell.source.splitlines()
+              if i not in {c.index for t in exercise_tests(source).values() for c in t.cells if c.hidden}}
+    student = (released / "student" / chapter.name).read_text()
+    leaked = [line for line in hidden_lines - public if json.dumps(line)[1:-1] in student]
+    assert hidden_lines and leaked == []
+    counted = {}  # and the self-check can count them: exercise -> [count, points]
+    for cell in nbformat.reads(student, as_version=4).cells:
+        for exercise, count, points in re.findall(
+                r'check\.hidden_tests\("([^"]+)", count=(\d+), points=([\d.]+)\)', cell.source):
+            counted.setdefault(exercise, [0, 0.0])
+            counted[exercise][0] += int(count)
+            counted[exercise][1] += float(points)
+    assert counted == {exercise: [len([t for t in tests.tests if t.hidden]), tests.points(hidden=True)]
+                       for exercise, tests in exercise_tests(source).items()}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
@@ -114,18 +147,24 @@ def test_gradebook_and_feedback_files(graded_class):
     out, rows = graded_class["out"], graded_class["rows"]
     with open(out / "gradebook.csv") as handle:
         table = list(csv.DictReader(handle))
-    assert set(table[0]) == {"student", "notebook", "exercise", "points", "max_points", "feedback",
-                             "sha256"}
+    assert list(table[0]) == ["student", "notebook", "exercise", "test", "visibility", "points",
+                              "max_points", "feedback", "sha256"]
     submissions = out.parent / "submissions"
     for row in table:  # the hash of the very file that was graded
         graded_file = submissions / row["student"] / row["notebook"]
         assert row["sha256"] == hashlib.sha256(graded_file.read_bytes()).hexdigest()
-    assert len(table) == len(rows) == len(EXPECTED) + len(ATTACKS) + len(HONEST) + 1  # + the stray file
+    # two tests per notebook, and the stray file
+    assert len(table) == len(rows) == 2 * (len(EXPECTED) + len(ATTACKS) + len(HONEST)) + 1
     stray = [row for row in table if row["notebook"] == "notes.txt"]
     assert stray[0]["points"] == "0" and "not one of the assignment" in stray[0]["feedback"]
     good = (out / "feedback" / "good.txt").read_text()
-    assert good.startswith("Feedback for good: 1 of 1 points")
+    assert good.startswith(f"Feedback for good: {FULL} of {FULL} points")
     assert "Not implemented yet" in (out / "feedback" / "untouched.txt").read_text()
+    # a public test is listed with its message; a hidden one only counted
+    tampering = (out / "feedback" / "tampering.txt").read_text()
+    assert "- test_mae_grad (0/1): wrong values (wrong shape)" in tampering
+    assert "hidden tests: 0/1 passed (0 of 1 point)" in tampering
+    assert "float32" not in tampering and "test_float32_ties" not in tampering
 
 
 def test_grading_needs_student_folders(tmp_path):
@@ -137,7 +176,7 @@ def test_grading_needs_student_folders(tmp_path):
 
 def only_definition(notebook, exercise: str) -> int:
     """The index of the one cell that defines the function of ``exercise``: its solution."""
-    name, _ = check.EXERCISES[exercise]
+    (name,) = exercise_tests(notebook)[exercise].names
     defines = re.compile(rf"^(def|class) {name}\b|^{name} *=", flags=re.M)
     where = [i for i, cell in enumerate(notebook.cells)
              if cell.cell_type == "code" and defines.search(cell.source)]
@@ -153,25 +192,28 @@ def test_the_grader_gives_an_instructor_version_full_marks(released, tmp_path):
         (released / "instructor" / chapter.name).read_bytes())
     rows = assign.grade(tmp_path / "submissions", ROOT / "notebooks", tmp_path / "out",
                         limits=Limits(cell_seconds=300))
-    exercises = assign.checked_exercises(nbformat.read(chapter, as_version=4))
-    assert [row.exercise for row in rows] == sorted(exercises)
-    assert all(row.points == row.max_points == 1 for row in rows), rows
+    tests = exercise_tests(nbformat.read(chapter, as_version=4))
+    assert [(row.exercise, row.test) for row in rows] == [
+        (exercise, test.name) for exercise in tests for test in tests[exercise].tests]
+    assert all(row.points == row.max_points > 0 and row.feedback == "passed" for row in rows), rows
 
 
 # The other instructor versions are not run again here: nbval re-executes every chapter, and
-# its check cells must print what is stored, "Exercise N.M: passed". The grader calls the same
-# check on the same function, defined once (so still the solution at the end of the notebook).
+# its check cells must print what is stored, every public test passed; tests/test_check.py
+# runs every test, hidden ones too, on the chapter's solution, defined once (so still the
+# solution at the end of the notebook).
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_every_instructor_version_passes_the_checks_the_grader_runs(chapter):
     source = nbformat.read(chapter, as_version=4)
-    for exercise, check_source in assign.checked_exercises(source).items():
-        name, grader_check = check.EXERCISES[exercise]
+    for exercise, tests in exercise_tests(source).items():
         only_definition(source, exercise)
-        assert grader_check is getattr(check, f"exercise_{exercise.replace('.', '_')}")
-        assert check_source.strip() == f"check.exercise_{exercise.replace('.', '_')}({name})"
-        check_cell = next(cell for cell in source.cells if cell.source == check_source)
+        check_cell = next(cell for cell in source.cells if "check" in cell.metadata.get("tags", [])
+                          and cell.metadata["lossedu"]["exercise"] == exercise)
+        assert check_cell.source == f'check.exercise("{exercise}")'
         shown = "".join(o.get("data", {}).get("text/plain", "") for o in check_cell.outputs)
-        assert shown == f"Exercise {exercise}: passed"
+        public = [test for test in tests.tests if not test.hidden]
+        assert shown.startswith(f"Exercise {exercise}: public tests: {len(public)}/{len(public)} "
+                                f"passed ({tests.points(hidden=False):g}/"), shown
 
 
 # The untouched student versions are not run either (the grader's run of a stub is tested end
@@ -180,19 +222,23 @@ def test_every_instructor_version_passes_the_checks_the_grader_runs(chapter):
 def test_untouched_student_version_scores_zero(released, chapter):
     source = nbformat.read(chapter, as_version=4)
     student = nbformat.read(released / "student" / chapter.name, as_version=4)
-    for exercise in assign.checked_exercises(source):
+    for exercise, tests in exercise_tests(source).items():
         namespace = {"np": np}
         try:
             exec(student.cells[only_definition(source, exercise)].source, namespace)
         except NotImplementedError:  # a stub for the whole cell
             pass
-        result = check.grade(exercise, namespace)
-        assert not result.passed
-        assert re.search("not implemented yet|is not defined", result.feedback), result.feedback
+        module, test_namespace = fresh_check(), {}
+        for cell in tests.cells:
+            test_namespace["check"] = module
+            exec(cell.source, test_namespace)
+        results = module.run_tests(exercise, namespace, hidden=True)
+        assert len(results) == len(tests.tests) and not any(r.passed for r in results)
+        assert {r.kind for r in results} <= {"not implemented", "not defined"}, results
 
 
 def test_the_course_has_graded_exercises_in_every_chapter():
-    counts = [len(assign.checked_exercises(nbformat.read(chapter, as_version=4))) for chapter in CHAPTERS]
+    counts = [len(exercise_tests(nbformat.read(chapter, as_version=4))) for chapter in CHAPTERS]
     assert all(counts) and sum(counts) >= 7, counts
 
 
@@ -236,7 +282,8 @@ def test_the_grader_prints_no_kernel_noise(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("graded 1 students")
     assert "without encryption" not in run.stderr and "TCP" not in run.stderr, run.stderr
-    assert "alice,90_fixture.ipynb,2.1,1,1" in (tmp_path / "grades" / "gradebook.csv").read_text()
+    gradebook = (tmp_path / "grades" / "gradebook.csv").read_text()
+    assert "alice,90_fixture.ipynb,2.1,test_mae_grad,public,1,1,passed," in gradebook
 
 
 def test_an_unreadable_submission_scores_zero_and_says_so(tmp_path, monkeypatch):
@@ -252,4 +299,4 @@ def test_an_unreadable_submission_scores_zero_and_says_so(tmp_path, monkeypatch)
     monkeypatch.setattr(Path, "read_bytes", denied)
     rows = assign.grade_notebook(path, fixture_notebook(), student="eve")
     assert [(row.points, row.feedback, row.sha256) for row in rows] == [
-        (0, "the file could not be read (PermissionError)", "-")]
+        (0, "the file could not be read (PermissionError)", "-")] * 2

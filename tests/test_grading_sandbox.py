@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading_class import ATTACKS, EXPECTED, GOOD, HONEST, LIMITS, fixture_notebook, row_of
+from grading_class import ATTACKS, EXPECTED, FULL, GOOD, HONEST, LIMITS, fixture_notebook, row_of
 from lossedu import assign
 from lossedu.sandbox import Limits, sandbox_problem
 
@@ -27,7 +27,7 @@ def test_every_attack_scores_zero_and_says_what_stopped_it(graded_class, student
 @pytest.mark.parametrize("student", HONEST)
 def test_the_honest_classmates_keep_their_grades(graded_class, student):
     row = row_of(graded_class, student)
-    assert (row.points, row.feedback) == (1, "all hidden cases pass")
+    assert (row.points, row.feedback) == (FULL, "passed")
 
 
 def test_no_file_outside_the_sandboxes_changed(graded_class):
@@ -97,7 +97,8 @@ def test_without_bubblewrap_the_grader_refuses_unless_asked_and_then_says_so_onc
     graded = grader_without_bubblewrap(tmp_path, "--no-sandbox")
     assert graded.returncode == 0, graded.stderr
     assert graded.stderr.count("WITHOUT a sandbox") == 1, graded.stderr
-    assert "alice,90_fixture.ipynb,2.1,1,1" in (tmp_path / "grades" / "gradebook.csv").read_text()
+    gradebook = (tmp_path / "grades" / "gradebook.csv").read_text()
+    assert "alice,90_fixture.ipynb,2.1,test_mae_grad,public,1,1,passed," in gradebook
 
 
 def test_this_machine_can_sandbox():
