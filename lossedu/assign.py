@@ -116,7 +116,8 @@ def hidden_tests_placeholder(cell) -> nbformat.NotebookNode:
     placeholder = nbformat.v4.new_code_cell(
         f"# {len(specs)} hidden test{'' if len(specs) == 1 else 's'} of exercise "
         f"{exercise_of(cell)} run when your work is graded\n"
-        f"check.hidden_tests({exercise_of(cell)!r}, count={len(specs)}, points={points})")
+        f"check.hidden_tests({json.dumps(exercise_of(cell))}, count={len(specs)}, "
+        f"points={points})")
     placeholder.metadata.update(tags=[HIDDEN_TESTS_TAG], lossedu={"exercise": exercise_of(cell)})
     return placeholder
 

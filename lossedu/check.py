@@ -9,7 +9,7 @@ looked up in the notebook, so ``def test_sign(my_mae_grad)`` is called with the 
 assertion's own message, if it has one, is added to the test's message). A test that raises
 anything else fails too, and says what it raised; so does a student function that raises.
 
-Running a test cell registers its tests as :class:`ExerciseTest`\ s (:func:`check_points`
+Running a test cell registers each of its tests as an :class:`ExerciseTest` (:func:`check_points`
 checks their points). :func:`exercise` is the student's self-check: it runs the public tests
 (:func:`run_tests`, each through :func:`run_test`, giving an :class:`Outcome`) and returns an
 :class:`ExerciseReport` that says how many hidden tests (and points) run only at grading; in a

@@ -13,7 +13,7 @@ a test.
 :func:`exercise_tests` reads and checks every test cell of a notebook, and refuses a malformed
 one with a ``ValueError`` that names the notebook, the cell and the problem; it returns an
 :class:`ExerciseTests` per exercise, made of :class:`CellWithTests` (each read by
-:func:`read_test_cell`), each holding :class:`WrittenTest`\ s. :func:`exercise_of` and
+:func:`read_test_cell`), each holding its tests as :class:`WrittenTest`. :func:`exercise_of` and
 :func:`tags` read a cell's exercise id and tags.
 
 >>> import nbformat

@@ -8,7 +8,7 @@ folder) and ``name`` are required; ``canvas_id``, ``sis_user_id``, ``sis_login_i
 roster without a submission gets 0 for that assignment; a submission whose student is not on
 the roster stays in the gradebook and is reported.
 
-:func:`read_roster` reads the roster into :class:`Student`\ s; :func:`write_canvas` and
+:func:`read_roster` reads the roster, one :class:`Student` per line; :func:`write_canvas` and
 :func:`write_moodle` write the two files from :func:`assignment_totals` and
 :func:`possible_points` (named by :func:`assignment`), and :func:`roster_report` says who is
 missing. :func:`item_statistics` makes an :class:`ItemStatistic` per exercise and per test,

@@ -45,10 +45,11 @@ if os.environ.get("LOSSEDU_INSTALLED_ONLY"):
 # environment has NumPy and matplotlib only, does not collect them.
 FRAMEWORK_TESTS = {"test_assign.py", "test_atlas.py", "test_book_pages.py", "test_check.py",
                    "test_environments.py", "test_frameworks.py", "test_framework_gradients.py",
-                   "test_grading_sandbox.py", "grading_class.py",
+                   "test_grading_sandbox.py", "grading_class.py", "test_exercise_cells.py",
+                   "test_grade_exports.py", "test_instructors_walkthrough.py",
                    "test_notebooks.py", "test_workflow.py",
                    "test_publishing.py", "test_training.py"}
-FRAMEWORK_MODULES = {"assign.py", "check.py", "frameworks.py", "publish.py", "training.py"}
+FRAMEWORK_MODULES = {"assign.py", "exercise_cells.py", "frameworks.py", "publish.py", "training.py"}
 NUMPY_ONLY = bool(os.environ.get("LOSSEDU_NUMPY_ONLY"))
 
 
