@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import check as check_module
-from .cell_slice import needed_cells
+from .cell_slice import needed_code
 from .exercise_cells import TESTS_TAG, ExerciseTests, exercise_of, exercise_tests, read_test_cell
 from .exercise_cells import tags as _tags
 from .grade_exports import export, read_roster
@@ -352,12 +352,16 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
     to_check = {exercise: tests for exercise, tests in graded.items() if exercise not in results}
     if not to_check:
         return rows(results)
-    # First only the cells the tests' names need (lossedu.cell_slice). A run that raised
-    # anything but NotImplementedError, gave no verdict or found a name missing may have
-    # missed a cell: then the whole notebook runs, and its verdicts count.
+    # First only the code the tests' names need, statement by statement (lossedu.cell_slice).
+    # A run that raised anything but NotImplementedError, gave no verdict or found a name
+    # missing may have missed something: then the whole notebook runs, and its verdicts count.
     names = set().union(*(tests.names for tests in to_check.values()))
     code = [cell for cell in submission.cells if cell.cell_type == "code"]
-    needed = [code[i] for i in needed_cells([cell.source for cell in code], names)]
+    needed = []
+    for index, source in needed_code([cell.source for cell in code], names):
+        cell = copy.deepcopy(code[index])
+        cell.source = source
+        needed.append(cell)
     run = functools.partial(_run_checks, to_check, limits=limits, sandbox=sandbox, hidden=hidden,
                             kernel_name=kernel_name)
     verdicts, sure = run(needed)

@@ -1,20 +1,28 @@
-"""Which code cells of a notebook some names need: a static, conservative slice.
+"""Which code of a notebook some names need: a static, conservative slice.
 
-The grader uses it to run only what an exercise's function needs (its definitions, their
-imports and data, transitively) before the checks, and falls back to the whole notebook when a
-submission does not pass that way. A cell is needed if it binds or changes a name that a needed
-cell (or the names asked for) uses. Binding covers assignments, ``def``, ``class``, imports,
-``for``/``with`` targets, ``global`` inside functions and star imports (which may bind anything);
-changing covers ``x.attr = ...``, ``x[i] = ...`` and top-level calls of a name's methods
-(``np.random.seed(0)``, ``jax.config.update(...)``). A cell that cannot be parsed is needed.
+The grader uses it to run only what an exercise's tests need (the functions they take, their
+imports and data, transitively), and falls back to the whole notebook when a submission does
+not pass that way. A cell (or a top-level statement) is needed if it binds or changes a name
+that needed code (or the names asked for) uses. Binding covers assignments, ``def``, ``class``,
+imports, ``for``/``with`` targets, ``global`` inside functions and star imports (which may bind
+anything); changing covers ``x.attr = ...``, ``x[i] = ...`` and top-level calls of a name's
+methods (``np.random.seed(0)``, ``jax.config.update(...)``). An import reads the process's
+environment, so what changes ``os`` (``os.environ[...] = ...``) before an import is needed
+with it. Code that cannot be parsed is needed.
 
-:func:`needed_cells` gives the indices of the cells that some names need. :func:`cell_names`
-gives what one cell binds, changes and reads, as a :class:`CellNames` (or None if the cell
-cannot be parsed).
+:func:`needed_cells` gives the indices of the cells that some names need, and
+:func:`needed_code` the statements of them that the names need: the chapters import every
+framework in one cell, and a function that needs JAX alone should not wait for TensorFlow.
+:func:`cell_names` gives what some code binds, changes and reads, as a :class:`CellNames` (or
+None if it cannot be parsed), and :func:`statements` splits a cell into its top-level
+statements.
 
 >>> cells = ["import numpy as np", "x = np.arange(3)", "print(x)", "def f(v):\\n    return v * x"]
 >>> needed_cells(cells, {"f"})
 [0, 1, 3]
+>>> needed_code(["import numpy as np\\nimport tensorflow as tf", "def f(v):\\n    return np.sign(v)"],
+...             {"f"})
+[(0, 'import numpy as np'), (1, 'def f(v):\\n    return np.sign(v)')]
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ def cell_names(source: str) -> CellNames | None:
 
     >>> names = cell_names("import a.b as c, d.e\\ny += c.f(z)\\nd.g = 1")
     >>> sorted(names.binds), sorted(names.reads)
-    (['c', 'd', 'y'], ['c', 'd', 'y', 'z'])
+    (['c', 'd', 'y'], ['c', 'd', 'os', 'y', 'z'])
     """
     try:
         tree = ast.parse(source)
@@ -55,7 +63,10 @@ def cell_names(source: str) -> CellNames | None:
                for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     setters = {name: frozenset(names) for name, names in setters.items() if names}
     binds.update(*setters.values())
-    return CellNames(frozenset(binds), frozenset(_free_reads(tree, frozenset())), setters)
+    reads = _free_reads(tree, frozenset())
+    if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
+        reads.add("os")  # an import reads the environment, which os.environ[...] = ... changes
+    return CellNames(frozenset(binds), frozenset(reads), setters)
 
 
 def _free_reads(node: ast.AST, local: frozenset) -> set[str]:
@@ -139,22 +150,81 @@ def _base_names(targets) -> set[str]:
     return names
 
 
-def needed_cells(sources: list[str], names) -> list[int]:
-    """Indices of the cells (in ``sources``, code only) that ``names``, read after the last
-    cell, need: going backwards, every cell that binds or changes a name still needed (calling
-    a function that sets globals binds them), and then what that cell reads. Unparsable cells
-    are always included."""
-    cells = [cell_names(source) for source in sources]
+def _needed(units: list[str], names) -> dict[int, frozenset]:
+    """The pieces of code in ``units`` that ``names``, read after the last one, need, by index,
+    each with the names that were needed from it: going backwards, every piece that binds or
+    changes a name still needed (calling a function that sets globals binds them), and then
+    what that piece reads. Unparsable pieces are always included."""
+    pieces = [cell_names(unit) for unit in units]
     setters = {}
-    for names_of in filter(None, cells):
+    for names_of in filter(None, pieces):
         setters.update(names_of.setters)
-    live, needed = set(names), []
-    for index in range(len(sources) - 1, -1, -1):
-        names_of = cells[index]
+    live, needed = set(names), {}
+    for index in range(len(units) - 1, -1, -1):
+        names_of = pieces[index]
         if names_of is not None:
             binds = names_of.binds.union(*(setters[f] for f in names_of.reads if f in setters))
         if names_of is None or binds & live or ANY_NAME in binds and live:
-            needed.append(index)
+            needed[index] = frozenset(live)
             if names_of is not None:
                 live |= names_of.reads
-    return sorted(needed)
+    return dict(sorted(needed.items()))
+
+
+def needed_cells(sources: list[str], names) -> list[int]:
+    """Indices of the cells (in ``sources``, code only) that ``names``, read after the last
+    cell, need (see :func:`_needed`). Unparsable cells are always included."""
+    return list(_needed(sources, names))
+
+
+def statements(source: str) -> list[str]:
+    """The top-level statements of a cell, each with its decorators, as source; statements
+    that share a line stay together. A cell that cannot be parsed is one piece.
+
+    >>> statements("import os; import sys\\n\\n@cache\\ndef f():\\n    pass\\nx = 1  # one")
+    ['import os; import sys', '@cache\\ndef f():\\n    pass', 'x = 1  # one']
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return [source]
+    lines, spans = source.splitlines(), []
+    for statement in tree.body:
+        first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
+        if spans and first <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], statement.end_lineno))
+        else:
+            spans.append((first, statement.end_lineno))
+    return ["\n".join(lines[first - 1:last]) for first, last in spans]
+
+
+def needed_code(sources: list[str], names) -> list[tuple[int, str]]:
+    """The code that ``names``, read after the last cell, need, statement by statement: for
+    each needed cell (in ``sources``, code only) its index and the statements of it that are
+    needed, in their order; an import keeps only the names needed from it. Unparsable cells
+    are always included whole."""
+    units = [(index, piece) for index, source in enumerate(sources) for piece in statements(source)]
+    kept: dict[int, list[str]] = {}
+    for position, live in _needed([piece for _, piece in units], names).items():
+        index, piece = units[position]
+        kept.setdefault(index, []).append(_only_needed_imports(piece, live))
+    return [(index, "\n".join(pieces)) for index, pieces in kept.items()]
+
+
+def _only_needed_imports(piece: str, live: frozenset) -> str:
+    """``piece`` with only the names in ``live`` imported, if it is one import statement.
+
+    >>> _only_needed_imports("from lossedu import check, metrics as m, plotting", frozenset({"m"}))
+    'from lossedu import metrics as m'
+    """
+    try:
+        (statement,) = ast.parse(piece).body
+    except (SyntaxError, ValueError):
+        return piece
+    if not isinstance(statement, (ast.Import, ast.ImportFrom)) or any(a.name == "*" for a in statement.names):
+        return piece
+    needed = [alias for alias in statement.names if (alias.asname or alias.name.split(".")[0]) in live]
+    if not needed or len(needed) == len(statement.names):
+        return piece
+    statement.names = needed
+    return ast.unparse(statement)
