@@ -3,7 +3,7 @@ must not skip, and what it may skip."""
 
 import pytest
 
-from lossedu.cell_slice import cell_names, needed_cells
+from lossedu.cell_slice import cell_names, needed_cells, needed_code
 
 
 @pytest.mark.parametrize("cells, needed", [
@@ -48,3 +48,26 @@ def test_cell_names_separates_binding_from_reading():
     assert names.binds == {"f", "c"}
     assert names.reads == {"b", "f", "d", "c", "e"}
     assert cell_names("%pip install x") is None
+
+
+def test_needed_code_keeps_only_the_statements_and_imported_names_the_function_needs():
+    chapter = ['import os\nimport numpy as np\nos.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"\n'
+               'import tensorflow as tf\nimport jax.numpy as jnp\nfrom lossedu import check, metrics',
+               'jax_only = jnp.ones(3)\nshown = tf.ones(3)  # not needed',
+               'print("a cell f does not need")',
+               "def f(x):\n    return jnp.where(x > 0, x, jax_only) + metrics.f1([1], [1])"]
+    assert needed_code(chapter, {"f"}) == [
+        # an import reads the environment: the os.environ line before it stays
+        (0, 'import os\nos.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"\nimport jax.numpy as jnp\n'
+            "from lossedu import metrics"),
+        (1, "jax_only = jnp.ones(3)"),
+        (3, "def f(x):\n    return jnp.where(x > 0, x, jax_only) + metrics.f1([1], [1])")]
+
+
+def test_needed_code_keeps_what_changes_a_needed_module_and_whole_unparsable_cells():
+    cells = ["import jax\nimport torch\njax.config.update('jax_enable_x64', True)\ntorch.manual_seed(0)",
+             "%matplotlib inline\nx = 1", "@decorate\ndef f(v):\n    return jax.numpy.sign(v)  # kept"]
+    assert needed_code(cells, {"f"}) == [
+        (0, "import jax\njax.config.update('jax_enable_x64', True)"),
+        (1, "%matplotlib inline\nx = 1"),
+        (2, "@decorate\ndef f(v):\n    return jax.numpy.sign(v)  # kept")]
