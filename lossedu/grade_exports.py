@@ -229,10 +229,12 @@ def _chart_svg(statistics: list[ItemStatistic]) -> str:
     tests = [s for s in statistics if s.test]
     labels = [f"{s.exercise} {s.test}{' (hidden)' if s.visibility == 'hidden' else ''}" for s in tests]
     figure, axes = plt.subplots(figsize=(8, 0.4 * len(tests) + 1.2))
-    axes.barh(range(len(tests)), [100 * s.full_marks for s in tests], color="#3b6ea5")
+    bars = axes.barh(range(len(tests)), [100 * s.full_marks for s in tests], color="#3b6ea5")
+    axes.bar_label(bars, fmt="%.0f%%", padding=3)  # a test nobody passed still shows its 0%
     axes.set_yticks(range(len(tests)), labels)
     axes.invert_yaxis()
-    axes.set_xlim(0, 100)
+    axes.set_xlim(0, 112)  # room for a label beside a full bar
+    axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("students who passed the test (%)")
     figure.tight_layout()
     buffer = io.StringIO()

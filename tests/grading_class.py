@@ -16,6 +16,7 @@ cell takes about 0.2 s (the limit is 5 s) and the whole notebook, sandbox and ke
 from __future__ import annotations
 
 import socket
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -193,12 +194,19 @@ def write_submissions(submissions: Path, source: Path, out: Path, port: int) -> 
              "source": str(source / "90_fixture.ipynb"), "port": port}
     for student, (cells, _) in ATTACKS.items():
         notebook = fixture_notebook(solution=ATTACK_SOLUTIONS.get(student, WRONG))
-        # Each attempt in a cell of its own before the solution, so each error shows; each
-        # binds np, which the solution reads, so the grader must run it.
+        # Each attempt in a cell of its own before the solution, so each error shows.
         for cell in reversed(cells):
-            notebook.cells.insert(2, new_code_cell("import numpy as np\n" + cell.format(**paths)))
+            notebook.cells.insert(2, new_code_cell(cell_the_grader_runs(cell.format(**paths))))
         (submissions / student).mkdir(parents=True)
         nbformat.write(notebook, submissions / student / "90_fixture.ipynb")
+
+
+def cell_the_grader_runs(code: str) -> str:
+    """``code`` in a cell that the grader's slice cannot skip: it runs inside a function that
+    then binds ``np``, which the solution reads (lossedu.cell_slice keeps a call of a function
+    that sets a global the solution needs)."""
+    return ("def attack():\n    global np\n" + textwrap.indent(code, "    ")
+            + "\n    import numpy as np\n\n\nattack()")
 
 
 class Spans:

@@ -65,8 +65,9 @@ def test_without_the_sandbox_an_overwrite_is_graded_from_the_file_read_first_and
     nbformat.write(fixture_notebook(), victim)
     original = victim.read_bytes()
     (submissions / "mallory").mkdir()
-    attack = f"\nopen({str(victim)!r}, 'w').write('{{}}')"  # in the cell the grader must run
-    nbformat.write(fixture_notebook(solution=GOOD + attack),
+    # in the function the tests call, so the grader must run it
+    attack = f"### BEGIN SOLUTION\n    open({str(victim)!r}, 'w').write('{{}}')"
+    nbformat.write(fixture_notebook(solution=GOOD.replace("### BEGIN SOLUTION", attack)),
                    submissions / "mallory" / "90_fixture.ipynb")
     with pytest.warns(assign.UnsandboxedGrading, match="WITHOUT a sandbox"), \
             pytest.warns(assign.TamperedDuringGrading, match="zoe/90_fixture.ipynb"):
