@@ -304,6 +304,7 @@ def _make_client(notebook, scratch: Path, limits: Limits, kernel_name: str):
     local_sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(scratch / "kernel")}})
     return LimitedClient(notebook, config=local_sockets, timeout=limits.cell_seconds,
                          kernel_name=kernel_name, allow_errors=True, interrupt_on_timeout=True,
+                         shutdown_kernel="immediate",  # the sandbox goes with it: no clean-up
                          resources={"metadata": {"path": str(scratch)}})
 
 

@@ -165,7 +165,10 @@ ATTACKS = {
                              "        open('results/2.1', 'w').write('x\\npassed\\nok\\n')\n"
                              "        time.sleep(0.01)\n"
                              "threading.Thread(target=forge, daemon=True).start()"],
-                            "not the grader's"),
+                            # the kernel is killed as soon as the grading cell ends, so the
+                            # forger's last write lands before or after the grader's verdict:
+                            # then the verdict is refused as forged, or it is the grader's own
+                            ("not the grader's", "wrong values")),
     "hangs_the_check": (["import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)"],
                         f"timed out after {LIMITS.cell_seconds} s"),
     # flush=True waits for each line to be sent: unflushed, the kernel buffers the flood

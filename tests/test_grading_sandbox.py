@@ -21,7 +21,8 @@ from lossedu.sandbox import Limits, sandbox_problem
 def test_every_attack_scores_zero_and_says_what_stopped_it(graded_class, student):
     row = row_of(graded_class, student)
     assert row.points == 0, row
-    assert ATTACKS[student][1] in row.feedback, row.feedback
+    words = ATTACKS[student][1]
+    assert any(w in row.feedback for w in ((words,) if isinstance(words, str) else words)), row.feedback
 
 
 @pytest.mark.parametrize("student", HONEST)
