@@ -539,10 +539,9 @@ def _earlier_rows(out: Path, students, exercises, folders, tests) -> tuple[list[
             raise ValueError(f"no {what} {', '.join(sorted(chosen - known))}; known: "
                              f"{', '.join(sorted(known))}")
 
-    def replaced(row: Row) -> bool:
+    def replaced(row: Row) -> bool:  # a stray file's row ("-") goes only with all exercises
         return ((students is None or row.student in students)
-                and (exercises is None or row.exercise in exercises
-                     or row.exercise == "-" and students is not None))
+                and (exercises is None or row.exercise in exercises))
     return [r for r in rows if not replaced(r)], [r for r in rows if replaced(r)]
 
 

@@ -164,3 +164,21 @@ def test_a_regrade_refuses_names_that_match_nothing(tmp_path):
         assign.grade(submissions, source, tmp_path / "out", exercises=["9.9"])
     with pytest.raises(ValueError, match="name at least one student"):
         assign.grade(submissions, source, tmp_path / "out", students=[])
+
+
+def test_a_regrade_replaces_only_the_rows_it_grades_again(tmp_path):
+    folders = [tmp_path / "ada", tmp_path / "alan"]
+    tests = {"02_grad.ipynb": {"2.1": None}, "01_basics.ipynb": {"1.3": None}}
+    write_gradebook(ROWS, tmp_path / "gradebook.csv")
+
+    def split(students, exercises):
+        kept, replaced = assign._earlier_rows(tmp_path, students, exercises, folders, tests)
+        assert sorted(kept + replaced, key=repr) == sorted(ROWS, key=repr)
+        return {(r.student, r.exercise) for r in replaced}
+
+    # one student and one exercise: her stray file's row and her other exercise stay
+    assert split({"ada"}, {"2.1"}) == {("ada", "2.1")}
+    # one student: every row of hers, the stray file's too (it is listed again)
+    assert split({"ada"}, None) == {("ada", "2.1"), ("ada", "1.3"), ("ada", "-")}
+    # one exercise: everybody's rows of it
+    assert split(None, {"2.1"}) == {("ada", "2.1"), ("alan", "2.1"), ("mallory", "2.1")}
