@@ -30,8 +30,8 @@ What the module holds:
   :class:`SolutionStubs` (the nbconvert preprocessor that stubs every solution, replaces hidden
   tests and adds nbgrader metadata), :func:`student_version`, :func:`instructor_version`, and
   :func:`release`, which writes both versions of every notebook;
-- the grading: :func:`graded_exercises` (the exercises of a source notebook that have tests),
-  :func:`grade_notebook` (one submission), :func:`grade` (every submission or a regrade, then
+- the grading (the exercises and their tests read by
+  :func:`lossedu.exercise_cells.exercise_tests`): :func:`grade_notebook` (one submission), :func:`grade` (every submission or a regrade, then
   the reports), :func:`regrade_report` (what a regrade changed),
   :func:`check_workers` (the number of notebooks run at once, checked to be a positive integer),
   :func:`contained_attempts` (what a notebook tried that the sandbox stopped), :class:`Row` (one
@@ -62,7 +62,8 @@ from pathlib import Path
 
 from . import check as check_module
 from .cell_slice import needed_code
-from .exercise_cells import TESTS_TAG, ExerciseTests, exercise_of, exercise_tests, read_test_cell
+from .exercise_cells import (TESTS_TAG, CellWithTests, ExerciseTests, exercise_of, exercise_tests,
+                             read_test_cell)
 from .exercise_cells import tags as _tags
 from .grade_exports import export, read_roster
 from .gradebook import Row, number, read_gradebook, write_feedback, write_gradebook
@@ -102,10 +103,16 @@ def _nbgrader(cell, index: int, points: float | None = None) -> None:
     }
 
 
-def _cell_points(notebook, where: str) -> dict[int, float]:
-    """The points of each test cell, by index (its tests read and checked first)."""
-    return {cell.index: sum(t.points for t in cell.tests)
-            for tests in exercise_tests(notebook, where).values() for cell in tests.cells}
+def _test_cells(notebook, where: str) -> dict[int, CellWithTests]:
+    """Every test cell of ``notebook`` by index, read and checked (a malformed one raises
+    ValueError naming ``where``)."""
+    return {cell.index: cell for tests in exercise_tests(notebook, where).values()
+            for cell in tests.cells}
+
+
+def _points(cell: CellWithTests | None) -> float | None:
+    """The points of a test cell's tests; None for a cell that holds no tests."""
+    return None if cell is None else sum(test.points for test in cell.tests)
 
 
 def hidden_tests_placeholder(cell) -> nbformat.NotebookNode:
@@ -119,6 +126,8 @@ def hidden_tests_placeholder(cell) -> nbformat.NotebookNode:
         f"check.hidden_tests({json.dumps(exercise_of(cell))}, count={len(specs)}, "
         f"points={points})")
     placeholder.metadata.update(tags=[HIDDEN_TESTS_TAG], lossedu={"exercise": exercise_of(cell)})
+    if "id" in cell:  # the cell it stands in for: releasing twice writes the same file
+        placeholder.id = cell.id
     return placeholder
 
 
@@ -154,14 +163,11 @@ class SolutionStubs(Preprocessor):
     :func:`hidden_tests_placeholder`, and add nbgrader metadata to exercise cells."""
 
     def preprocess(self, notebook, resources):
-        exercise_tests(notebook, resources.get("where", "the notebook"))  # refuses malformed tests
-        notebook.cells = [hidden_tests_placeholder(cell) if self._hidden(cell) else cell
-                          for cell in notebook.cells]
+        self._cells = _test_cells(notebook, resources.get("where", "the notebook"))
+        notebook.cells = [hidden_tests_placeholder(cell)
+                          if index in self._cells and self._cells[index].hidden else cell
+                          for index, cell in enumerate(notebook.cells)]
         return super().preprocess(notebook, resources)
-
-    @staticmethod
-    def _hidden(cell) -> bool:
-        return TESTS_TAG in _tags(cell) and read_test_cell(cell).hidden
 
     def preprocess_cell(self, cell, resources, index):
         if "solution" in _tags(cell):
@@ -169,8 +175,7 @@ class SolutionStubs(Preprocessor):
             cell.metadata["tags"] = [t for t in _tags(cell) if t != "hide-cell"]
         if TESTS_TAG in _tags(cell):  # public tests stay, and show in the student's notebook
             cell.metadata["tags"] = [t for t in _tags(cell) if t not in ("hide-cell", "remove-cell")]
-        _nbgrader(cell, index, sum(t.points for t in read_test_cell(cell).tests)
-                  if TESTS_TAG in _tags(cell) else None)
+        _nbgrader(cell, index, _points(self._cells.get(index)))
         return cell, resources
 
 
@@ -188,9 +193,9 @@ def instructor_version(notebook, where: str = "the notebook"):
     """A copy of a chapter notebook, outputs and hidden tests kept, with nbgrader metadata on
     exercise cells."""
     instructor = copy.deepcopy(notebook)
-    points = _cell_points(instructor, where)
+    cells = _test_cells(instructor, where)
     for index, cell in enumerate(instructor.cells):
-        _nbgrader(cell, index, points.get(index))
+        _nbgrader(cell, index, _points(cells.get(index)))
     return instructor
 
 
@@ -213,11 +218,6 @@ def release(source: Path, out: Path) -> list[Path]:
             nbformat.write(make(notebook, str(path)), target)
             written.append(target)
     return written
-
-
-def graded_exercises(notebook, where: str = "the notebook") -> dict[str, ExerciseTests]:
-    """The exercises of a source notebook that have tests: exercise -> its tests."""
-    return exercise_tests(notebook, where)
 
 
 def _grading_cell(exercise: str, sources: list[str], verdict_path: Path,
@@ -313,7 +313,7 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
     or those in ``exercises``), executed by :func:`lossedu.sandbox.execute_isolated` (in a
     sandbox unless ``sandbox`` is False): one row per test. ``submitted`` is the file's bytes
     and sha256 if the caller has read them already."""
-    graded = {exercise: tests for exercise, tests in graded_exercises(original).items()
+    graded = {exercise: tests for exercise, tests in exercise_tests(original).items()
               if exercises is None or exercise in exercises}
     data, digest = submitted or _read_and_hash(path)
 
@@ -453,7 +453,7 @@ def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits
     if not originals:
         raise ValueError(f"no assignment notebooks in {source.resolve()}; point --source at the "
                          f"folder that holds the chapter notebooks (the course's notebooks/)")
-    tests = {name: graded_exercises(notebook, str(source / name)) for name, notebook in originals.items()}
+    tests = {name: exercise_tests(notebook, str(source / name)) for name, notebook in originals.items()}
     workers = check_workers(workers)
     students, exercises = _selection(students, "student"), _selection(exercises, "exercise")
     earlier = _earlier_rows(out, students, exercises, folders, tests)
