@@ -45,19 +45,16 @@ from __future__ import annotations
 
 import argparse
 import copy
-import csv
 import dataclasses
 import functools
 import hashlib
 import json
-import re
 import secrets
 import shutil
 import sys
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import check as check_module
@@ -65,8 +62,9 @@ from .cell_slice import needed_code
 from .exercise_cells import (TESTS_TAG, CellWithTests, ExerciseTests, exercise_of, exercise_tests,
                              read_test_cell)
 from .exercise_cells import tags as _tags
+from .check import number
 from .grade_exports import export, read_roster
-from .gradebook import Row, number, read_gradebook, write_feedback, write_gradebook
+from .gradebook import Row, read_gradebook, write_feedback, write_gradebook
 from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
 from .extras import require
 from .messages import error_line, first_line

@@ -15,7 +15,8 @@ checks their points). :func:`exercise` is the student's self-check: it runs the 
 :class:`ExerciseReport` that says how many hidden tests (and points) run only at grading; in a
 student version, where the hidden tests' code is gone, :func:`hidden_tests` stands in for them.
 The grader (:mod:`lossedu.assign`) runs every test, public and hidden, through
-:func:`write_verdict`, from the instructor's notebook, never from the student's copy.
+:func:`write_verdict`, from the instructor's notebook, never from the student's copy. :func:`number` and
+:func:`points_text` write points as every report shows them.
 
 >>> @test_case("0.1", points=2, failure_message="wrong factor")
 ... def test_doubles(double):
@@ -76,7 +77,7 @@ class Outcome:
 
     def line(self) -> str:
         """``name (points/max): message``, as feedback shows a failed public test."""
-        return (f"{self.name} ({_number(self.points)}/{_number(self.max_points)}): "
+        return (f"{self.name} ({number(self.points)}/{number(self.max_points)}): "
                 f"{self.message or 'passed'}")
 
 
@@ -104,21 +105,23 @@ class ExerciseReport:
             most = sum(r.max_points for r in self.results)
             lines = [f"Exercise {self.exercise}: public tests: "
                      f"{sum(r.passed for r in self.results)}/{len(self.results)} passed "
-                     f"({_number(earned)}/{_points(most)})" + (";" if self.hidden_count else ".")]
+                     f"({number(earned)}/{points_text(most)})" + (";" if self.hidden_count else ".")]
         if self.hidden_count:
             lines.append(f"hidden tests run at grading ({self.hidden_count} "
                          f"test{'' if self.hidden_count == 1 else 's'}, "
-                         f"{_points(self.hidden_points)}).")
+                         f"{points_text(self.hidden_points)}).")
         return "\n".join(lines + [f"  - {r.line()}" for r in self.results if not r.passed])
 
     __str__ = __repr__
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
+    """Points as feedback and the gradebook write them: ``1`` rather than ``1.0``, ``0.5``."""
     return f"{value:g}"
 
 
-def _points(value: float) -> str:
+def points_text(value: float) -> str:
+    """``"1 point"``, ``"2.5 points"``."""
     return f"{value:g} point{'' if value == 1 else 's'}"
 
 

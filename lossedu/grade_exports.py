@@ -31,7 +31,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .gradebook import Row, number
+from .check import number
+from .gradebook import Row
 
 ROSTER_COLUMNS = ("student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section", "email")
 REQUIRED = ("student", "name")

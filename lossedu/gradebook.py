@@ -1,7 +1,7 @@
 """The grader's gradebook: one :class:`Row` per student and test, written as a CSV
 (:func:`write_gradebook`) and read back (:func:`read_gradebook`: a regrade starts from it), and
 the feedback each student gets (:func:`feedback_text`, written by :func:`write_feedback` to
-:func:`feedback_file_name`). :func:`number` writes points as the files show them.
+:func:`feedback_file_name`), with points written by :func:`lossedu.check.number`.
 
 >>> row = Row("alice", "02.ipynb", "2.1", "test_sign", True, 1.0, 1.0, "passed", "ab12")
 >>> row.visibility, row.passed
@@ -14,6 +14,8 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .check import number, points_text
 
 COLUMNS = ["student", "notebook", "exercise", "test", "visibility", "points", "max_points",
            "feedback", "sha256"]
@@ -42,11 +44,6 @@ class Row:
     @property
     def passed(self) -> bool:
         return self.max_points > 0 and self.points == self.max_points
-
-
-def number(value: float) -> str:
-    """Points as the gradebook writes them: ``1`` rather than ``1.0``, ``0.5`` as it is."""
-    return f"{value:g}"
 
 
 def write_gradebook(rows: list[Row], path: Path) -> None:
@@ -88,8 +85,7 @@ def _summary(rows: list[Row], hidden: bool) -> str:
     mine = [r for r in rows if r.hidden == hidden]
     earned, most = sum(r.points for r in mine), sum(r.max_points for r in mine)
     return (f"{'hidden' if hidden else 'public'} tests: {sum(r.passed for r in mine)}/"
-            f"{len(mine)} passed ({number(earned)} of {number(most)} "
-            f"point{'' if most == 1 else 's'})")
+            f"{len(mine)} passed ({number(earned)} of {points_text(most)})")
 
 
 def feedback_text(student: str, rows: list[Row]) -> str:
