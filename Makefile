@@ -81,9 +81,12 @@ _build/html/.built: $(SETUP) $(BOOK_SOURCES)
 # while the other finishes a stage. Each file runs on one worker (a notebook's cells share one
 # kernel); the notebooks start first, and the tests that wait for results computed in the
 # background run last (tests/conftest.py).
+# A test that passed before, with every input it read unchanged, is not run again
+# (tests/incremental.py; the record is _build/passed-tests.json): FULL=1 runs every test.
+INCREMENTAL := $(if $(FULL),,--incremental)
 ALL_TESTS := --doctest-modules $(NBVAL) lossedu tests $(NOTEBOOKS) --ignore=tests/pdf
 test: $(SETUP) $(BWRAP) $(CLANG) $(CHROMIUM) $(AXE) book
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(if $(PYTEST_PARALLEL),--dist loadfile) $(ALL_TESTS)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(if $(PYTEST_PARALLEL),--dist loadfile) $(INCREMENTAL) $(ALL_TESTS)
 
 unit: $(SETUP) $(BWRAP) $(CLANG)
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --doctest-modules lossedu tests --ignore=tests/browser --ignore=tests/pdf

@@ -1,18 +1,27 @@
-"""How long a warm `make test` takes, and where the time goes (run with `make bench-test`).
+"""How long `make test` takes, and where the time goes (run with `make bench-test`).
 
-Warm means what a contributor has after the first run: the setup is done and the book was built
-once. One notebook is touched first, so the book rebuilds as it does after an edit. The script
-then runs `make test` as a contributor does, stamps every line it prints with the time, and
-splits the run into stages at make's own command lines: the book build, and the one pytest
-session of the unit tests, nbval and the browser checks (or each of those, as make test ran them
-before). It also reads how long each pytest run said it took, and how much CPU time the
-processes make waited for used (the machine has 2 cores: at most twice the wall clock).
+Three runs, one after the other, each as a contributor starts it:
+
+- **touched**: the warm run issue 23 measures. The setup is done and the tests passed once; one
+  notebook is touched (its time changes, not its text), so the book rebuilds. No test's input
+  changed, so tests/incremental.py runs none of them again.
+- **edited**: a sentence is added to one of chapter 3's text cells (and taken out again
+  afterwards), as after a real edit of a chapter: the book rebuilds, and every test that read
+  that notebook or that chapter's page runs again (nbval of the chapter, the notebook checks,
+  the chapter's browser checks, chapter 3 under the changed clamp, ...).
+- **full**: ``make test FULL=1``, every test, as CI runs it on a fresh clone.
+
+Each run stamps every line make prints with the time and splits the run into stages at make's
+own command lines: the book build, and the one pytest session of the unit tests, nbval and the
+browser checks (or each of those, as make test ran them before). It also reads how many tests
+pytest ran, how long it said it took, and how much CPU time the processes make waited for used
+(the machine has 2 cores: at most twice the wall clock).
 
 Timings on a shared machine are noisy. The script reports and records
 (``--record benchmarks/make_test_time.json``, which the README quotes); it never fails on a
 timing, and no test compares a duration with a limit.
 
-    python benchmarks/make_test_time.py [--runs N] [--record FILE]
+    python benchmarks/make_test_time.py [--runs touched,edited,full] [--record FILE]
 """
 
 from __future__ import annotations
@@ -24,14 +33,16 @@ import os
 import platform
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOUCHED = ROOT / "notebooks" / "01_mae_mse_from_scratch.ipynb"
+EDITED = ROOT / "notebooks" / "03_kink_across_frameworks.ipynb"
+EDIT = " (This sentence was added by benchmarks/make_test_time.py.)"
 # make's command lines that begin a stage (the first pattern a line matches names it)
 STAGES = {
     "book": re.compile(r"jupyter-book build "),
@@ -40,7 +51,8 @@ STAGES = {
     "nbval": re.compile(r"-m pytest .*--nbval "),
     "browser": re.compile(r"-m pytest .*\stests/browser\s*$"),
 }
-PYTEST_SUMMARY = re.compile(r"^=*\s*(\d+) passed.* in ([\d.]+)s")
+PYTEST_SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in ([\d.]+)s")
+RUNS = ("touched", "edited", "full")
 
 
 def stage_of(line: str) -> str | None:
@@ -50,25 +62,63 @@ def stage_of(line: str) -> str | None:
     return next((stage for stage, pattern in STAGES.items() if pattern.search(line)), None)
 
 
-def one_run(make: str) -> dict:
-    """Touch a notebook, run ``make test``, and return its wall clock, CPU time and stages."""
-    TOUCHED.touch()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    process = subprocess.Popen([make, "test"], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    marks, summaries, tail = [], [], []
-    for line in process.stdout:
-        now = time.monotonic() - started
-        tail = (tail + [line])[-40:]
-        if stage := stage_of(line):
-            marks.append((stage, now))
-        if match := PYTEST_SUMMARY.search(line):
-            summaries.append({"tests": int(match[1]), "seconds": float(match[2])})
-    process.wait()
-    total = time.monotonic() - started
+def pytest_summary(line: str) -> dict | None:
+    """pytest's last line as counts and seconds, or None for another line.
+
+    >>> pytest_summary("=== 78 passed, 71 deselected in 6.12s (0:00:06) ===")
+    {'passed': 78, 'deselected': 71, 'seconds': 6.12}
+    """
+    if not (match := PYTEST_SUMMARY.search(line)):
+        return None
+    counts = {word: int(number) for number, word in re.findall(r"(\d+) (\w+)", match[1])}
+    return {**counts, "seconds": float(match[2])}
+
+
+@contextmanager
+def prepared(kind: str):
+    """The change a run starts from (see the module's docstring), undone when it ends."""
+    if kind == "touched":
+        TOUCHED.touch()
+        yield
+    elif kind == "edited":
+        original = EDITED.read_bytes()
+        notebook = json.loads(original)
+        cell = next(c for c in notebook["cells"] if c["cell_type"] == "markdown"
+                    and not "".join(c["source"]).startswith("#"))  # a paragraph, no title
+        cell["source"] = ["".join(cell["source"]).rstrip("\n") + EDIT]
+        EDITED.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+        try:
+            yield
+        finally:
+            EDITED.write_bytes(original)
+    elif kind == "full":
+        TOUCHED.touch()
+        yield
+    else:
+        raise ValueError(f"unknown run {kind!r}: expected one of {', '.join(RUNS)}")
+
+
+def one_run(make: str, kind: str) -> dict:
+    """Prepare a run of ``kind``, run ``make test``, and return its wall clock, CPU time, stages
+    and what pytest ran."""
+    command = [make, "test"] + (["FULL=1"] if kind == "full" else [])
+    with prepared(kind):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        marks, summaries, tail = [], [], []
+        for line in process.stdout:
+            now = time.monotonic() - started
+            tail = (tail + [line])[-40:]
+            if stage := stage_of(line):
+                marks.append((stage, now))
+            if summary := pytest_summary(line):
+                summaries.append(summary)
+        process.wait()
+        total = time.monotonic() - started
     if process.returncode:
-        sys.exit("make test failed:\n" + "".join(tail))
+        sys.exit(f"{' '.join(command)} failed:\n" + "".join(tail))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     ends = [when for _, when in marks[1:]] + [total]
@@ -79,27 +129,29 @@ def one_run(make: str) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", default=",".join(RUNS),
+                        help=f"which runs, in order (default: {','.join(RUNS)})")
     parser.add_argument("--record", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--make", default=os.environ.get("MAKE", "make"))
     args = parser.parse_args(argv)
+    kinds = args.runs.split(",")
+    if unknown := set(kinds) - set(RUNS):
+        parser.error(f"unknown runs {sorted(unknown)}: expected some of {', '.join(RUNS)}")
     if not (ROOT / ".venv" / ".setup-done").exists() or not (ROOT / "_build/html/.built").exists():
         sys.exit("run `make test` once first: this measures the warm run")
-    runs = []
-    for number in range(1, args.runs + 1):
-        run = one_run(args.make)
-        runs.append(run)
+    runs = {}
+    for kind in kinds:
+        run = runs[kind] = one_run(args.make, kind)
         stages = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in run["stages"].items())
-        print(f"run {number}/{args.runs}: {run['seconds']:.0f} s ({stages}); "
-              f"CPU {run['cpu_seconds']:.0f} s", flush=True)
-    median = statistics.median(run["seconds"] for run in runs)
-    print(f"warm make test: median {median:.0f} s over {len(runs)} run(s), on {os.cpu_count()} cores")
+        ran = ", ".join(f"{summary.get('passed', 0)} tests run, {summary.get('deselected', 0)} "
+                        f"unchanged" for summary in run["pytest_runs"])
+        print(f"{kind}: {run['seconds']:.0f} s ({stages}; {ran}); CPU {run['cpu_seconds']:.0f} s",
+              flush=True)
     if args.record:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                                 capture_output=True, text=True).stdout.strip()
         record = {"date": datetime.date.today().isoformat(), "commit": commit,
-                  "python": platform.python_version(), "cores": os.cpu_count(),
-                  "median_seconds": round(median), "runs": runs}
+                  "python": platform.python_version(), "cores": os.cpu_count(), "runs": runs}
         args.record.write_text(json.dumps(record, indent=2) + "\n")
         print(f"recorded in {args.record}")
 

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+import incremental
+from incremental import pytest_addoption, pytest_configure  # noqa: F401 (pytest's hooks)
+
 # No profile has a deadline or a too_slow health check: Hypothesis's default deadline (200 ms an
 # example) and its check that drawing data is not too slow are timed assertions, which fail a
 # correct library on a busy machine, in CI or on a slow laptop (tests/test_hypothesis_profiles.py
@@ -148,9 +151,10 @@ class ComputedOnce:
                 filter(None, [tests, os.environ.get("PYTHONPATH")]))}
             # cwd: the folder, not the repository, whose lossedu/ "python -c" would import
             # ahead of the installed package that the environment legs test
-            run = subprocess.run([sys.executable, "-c", RUNNER, module, function, str(folder),
-                                  str(result)], env=env, capture_output=True, text=True,
-                                 cwd=folder)
+            with incremental.processes_declared():  # what it reads: CONTENT_READ_IN_THE_BACKGROUND
+                run = subprocess.run([sys.executable, "-c", RUNNER, module, function,
+                                      str(folder), str(result)], env=env, capture_output=True,
+                                     text=True, cwd=folder)
             if not result.exists():
                 result.write_bytes(pickle.dumps(("error", f"the process computing it exited "
                                                           f"with {run.returncode}:\n{run.stderr[-3000:]}")))
@@ -174,6 +178,7 @@ class ComputedOnce:
         self.threads.append(thread)
 
     def __call__(self, name):
+        incremental.declare_reads(CONTENT_READ_IN_THE_BACKGROUND.get(name, ()))
         result, lock_path = self._paths(name)
         lock = open(lock_path, "w")
         fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another worker or thread computes it
@@ -209,6 +214,9 @@ def computed_once(tmp_path_factory):
 IN_THE_BACKGROUND = {"graded_class": "grading_class:grade_the_class",
                      "fresh_atlas": "atlas_fresh:probe_the_atlas",
                      "chapter_3_with_a_blocking_clamp": "test_claims:run_chapter_3_with_a_blocking_clamp"}
+# The content (tests/incremental.py) each of them reads: the others read only code
+CONTENT_READ_IN_THE_BACKGROUND = {
+    "chapter_3_with_a_blocking_clamp": ["notebooks/03_kink_across_frameworks.ipynb"]}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -92,46 +92,72 @@ def visit(browser, server, page_path, width=1280, color_scheme="light"):
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_works_offline_and_nothing_is_clipped(browser, server, page_path):
+def test_page_works_offline_in_light_and_dark_mode_and_nothing_is_clipped(browser, server,
+                                                                          page_path):
+    """One load of the page: the checks in the light theme, then in the dark theme (the theme
+    follows the system's colour scheme until a reader picks one, so the page is switched to
+    dark), then the widths, which open every collapsed block first."""
     context, page, problems = visit(browser, server, page_path)
     try:
         assert problems["blocked"] == [], "requests that need the internet"
         assert problems["failed"] == []
         assert problems["console"] == []
-        broken_images = page.evaluate(
-            "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
-            ".map(i => i.src)")
-        assert broken_images == []
-        unrendered = page.evaluate(
-            "() => [...document.querySelectorAll('.math')]"
-            ".filter(e => !e.querySelector('mjx-container') && e.tagName !== 'MJX-CONTAINER')"
-            ".map(e => e.textContent.slice(0, 60))")
-        assert unrendered == [], "equations MathJax did not render"
-        assert page.evaluate("() => document.querySelectorAll('mjx-merror').length") == 0
-        assert page.evaluate("() => window.MathJax ? MathJax.version : '3.2.2'") == "3.2.2"
-        text = page.evaluate("() => document.querySelector('main').innerText")
-        assert "$$" not in text and "\\frac" not in text
-        missing_alt = page.evaluate(
-            "() => [...document.querySelectorAll('main img')].filter(i => !i.alt.trim())"
-            ".map(i => i.src)")
-        assert missing_alt == [], "images without alt text"
-        levels = page.evaluate(
-            "() => [...document.querySelectorAll('main article h1, main article h2, "
-            "main article h3, main article h4, main article h5, main article h6')]"
-            ".map(h => Number(h.tagName[1]))")
-        assert levels and levels[0] == 1
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"heading levels skip: {levels}"
-        assert accessibility_violations(page) == []
-        if page_path == "book/intro.html" or page_path.startswith("notebooks/"):
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shot = SCREENSHOTS / (Path(page_path).stem + ".png")
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
+        works_in_the_light_theme(page)
+        screenshot(page, page_path, "")
+        page.emulate_media(color_scheme="dark")  # the theme hears of it in an event
+        page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+        page.evaluate(TRANSITIONS_ENDED)  # an audit amid a colour's transition sees neither theme
+        keeps_figures_readable_in_the_dark_theme(page)
+        screenshot(page, page_path, "-dark")
+        assert problems["console"] == []
         assert page.evaluate(CLIPPED) == [], "content cut off at 1280 px"
         page.set_viewport_size({"width": 1024, "height": 900})  # the theme's narrower layout
         assert page.evaluate(CLIPPED) == [], "content cut off at 1024 px"
     finally:
         context.close()
+
+
+def works_in_the_light_theme(page):
+    """Images, equations, text, alt texts, heading levels and axe-core's audit."""
+    broken_images = page.evaluate(
+        "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.src)")
+    assert broken_images == []
+    unrendered = page.evaluate(
+        "() => [...document.querySelectorAll('.math')]"
+        ".filter(e => !e.querySelector('mjx-container') && e.tagName !== 'MJX-CONTAINER')"
+        ".map(e => e.textContent.slice(0, 60))")
+    assert unrendered == [], "equations MathJax did not render"
+    assert page.evaluate("() => document.querySelectorAll('mjx-merror').length") == 0
+    assert page.evaluate("() => window.MathJax ? MathJax.version : '3.2.2'") == "3.2.2"
+    text = page.evaluate("() => document.querySelector('main').innerText")
+    assert "$$" not in text and "\\frac" not in text
+    missing_alt = page.evaluate(
+        "() => [...document.querySelectorAll('main img')].filter(i => !i.alt.trim())"
+        ".map(i => i.src)")
+    assert missing_alt == [], "images without alt text"
+    levels = page.evaluate(
+        "() => [...document.querySelectorAll('main article h1, main article h2, "
+        "main article h3, main article h4, main article h5, main article h6')]"
+        ".map(h => Number(h.tagName[1]))")
+    assert levels and levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"heading levels skip: {levels}"
+    assert accessibility_violations(page) == []
+
+
+def screenshot(page, page_path, suffix):
+    """The intro's and each chapter's full page, for a person to look at (_build/screenshots)."""
+    if page_path == "book/intro.html" or page_path.startswith("notebooks/"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{Path(page_path).stem}{suffix}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+
+
+# Resolves when the colour transitions the change of theme started have ended (or were cut off)
+TRANSITIONS_ENDED = """() => Promise.all(document.getAnimations()
+  .filter(animation => animation instanceof CSSTransition)
+  .map(transition => transition.finished.catch(() => null)))"""
 
 
 # Every element of the article whose content is wider than its visible box (a scrolled or cut
@@ -216,22 +242,11 @@ FIGURE_CORNERS = """() => [...document.querySelectorAll('main article img')].map
 })"""
 
 
-@pytest.mark.parametrize("page_path", PAGES)
-def test_dark_mode_keeps_figures_readable_and_has_no_accessibility_violations(
-        browser, server, page_path):
-    context, page, problems = visit(browser, server, page_path, color_scheme="dark")
-    try:
-        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
-        assert problems["console"] == []
-        for alt, red, green, blue, alpha in page.evaluate(FIGURE_CORNERS):
-            assert alpha == 255 and min(red, green, blue) > 200, f"a dark-mode figure: {alt}"
-        assert accessibility_violations(page) == []
-        if page_path == "book/intro.html" or page_path.startswith("notebooks/"):
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{Path(page_path).stem}-dark.png"),
-                            full_page=True)
-    finally:
-        context.close()
+def keeps_figures_readable_in_the_dark_theme(page):
+    """Every figure on an opaque light background, and axe-core's audit in the dark theme."""
+    for alt, red, green, blue, alpha in page.evaluate(FIGURE_CORNERS):
+        assert alpha == 255 and min(red, green, blue) > 200, f"a dark-mode figure: {alt}"
+    assert accessibility_violations(page) == []
 
 
 def test_the_intro_and_every_chapter_are_screenshotted():
