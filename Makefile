@@ -157,8 +157,8 @@ assignments: $(SETUP)
 bench: $(SETUP)
 	$(BIN)/python benchmarks/bench.py
 
-# How long a warm `make test` takes, stage by stage (benchmarks/make_test_time.json, quoted in
-# the README): a few minutes, since it runs make test.
+# How long `make test` takes, stage by stage, after a touched notebook, after an edited one and
+# with FULL=1 (benchmarks/make_test_time.json, quoted in the README): about 10 minutes.
 bench-test: $(SETUP) book
 	$(BIN)/python benchmarks/make_test_time.py --record benchmarks/make_test_time.json
 

@@ -13,13 +13,15 @@ What a test depends on:
   change how an item runs (``--nbval*``, ``--doctest-modules``);
 - **the code**: every file git lists (tracked, or untracked and not ignored) that is not
   content below. Changing lossedu, a test, the Makefile or a data file reruns every test;
-- **the content it read**: the notebooks, the book's pages and configuration, and the built
-  book (``_build/html``), each counted only for the tests that read it. What a test read is
+- **the content it read**: the notebooks, the book's pages and configuration, the built book
+  (``_build/html``), the README and the benchmark figures, each counted only for the tests that
+  read it. What a test read is
   recorded while it runs, in its own process, by an audit hook (:func:`sys.addaudithook`):
   every file opened and every folder listed during the collection of its file, its fixtures (a
   fixture's reads count for every test that uses it) and its setup, call and teardown. Content
   shared between tests goes through fixtures: a cache that one test fills and another reads
-  would hide the second test's read.
+  would hide the second test's read, and so would a test module's reads when it is imported, if
+  another test module imports it first.
 
 What another process reads cannot be seen, so a test that starts a process depends on all the
 content, with three exceptions that read nothing of it themselves: a Jupyter kernel (the test
@@ -48,7 +50,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "_build" / "passed-tests.json"
 # Content: files that some tests read and others do not (everything else git lists is code)
-CONTENT_FILES = ("_config.yml", "_toc.yml", "README.md", "CONTRIBUTING.md")
+CONTENT_FILES = ("_config.yml", "_toc.yml", "README.md", "CONTRIBUTING.md",
+                 "benchmarks/make_test_time.json", "benchmarks/grading_rate.json")
 CONTENT_FOLDERS = ("notebooks", "book", "_build/html")
 CODE_INSIDE_CONTENT = ("book/_ext",)  # the book's Sphinx extensions are code
 ENVIRONMENT_VARIABLES = ("CI", "CHROMIUM", "BOOK_HTML", "KERAS_BACKEND", "PYTHONHASHSEED")
