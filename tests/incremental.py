@@ -47,8 +47,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-RECORD = ROOT / "_build" / "passed-tests.json"
+RECORD = Path("_build") / "passed-tests.json"  # in the repository (pytest's rootdir)
 # Content: files that some tests read and others do not (everything else git lists is code)
 CONTENT_FILES = ("_config.yml", "_toc.yml", "README.md", "CONTRIBUTING.md",
                  "benchmarks/make_test_time.json", "benchmarks/grading_rate.json")
@@ -63,6 +62,9 @@ READS_NOTHING = ("ipykernel_launcher", "playwright")
 ALL_CONTENT = "*"  # a read that stands for every content file
 
 
+_root = Path.cwd()  # the repository: pytest's rootdir, set when the plugin is registered
+
+
 def _relative(path) -> str | None:
     """``path`` relative to the repository, or None when it lies outside it."""
     if isinstance(path, bytes):
@@ -70,10 +72,10 @@ def _relative(path) -> str | None:
     if not isinstance(path, (str, os.PathLike)):
         return None  # a file descriptor
     absolute = os.path.abspath(path)
-    root = str(ROOT)
+    root = str(_root)
     if absolute != root and not absolute.startswith(root + os.sep):
         return None
-    return Path(absolute).relative_to(ROOT).as_posix()
+    return Path(absolute).relative_to(_root).as_posix()
 
 
 def is_content(relative: str) -> bool:
@@ -169,7 +171,7 @@ def _listed_files() -> list[str] | None:
     checkout."""
     try:
         run = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=ROOT, capture_output=True, check=True)
+                             cwd=_root, capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         return None
     return sorted(set(filter(None, os.fsdecode(run.stdout).split("\0"))))
@@ -184,8 +186,8 @@ class Inputs:
         listed = listed or []
         code = hashlib.sha256()
         for relative in listed:
-            if not is_content(relative) and (ROOT / relative).is_file():
-                code.update(relative.encode() + b"\0" + (ROOT / relative).read_bytes() + b"\0")
+            if not is_content(relative) and (_root / relative).is_file():
+                code.update(relative.encode() + b"\0" + (_root / relative).read_bytes() + b"\0")
         environment = {
             "python": [sys.version, sys.executable, platform.platform()],
             "distributions": sorted(f"{d.metadata['Name']}=={d.version}"
@@ -203,7 +205,7 @@ class Inputs:
 
     @staticmethod
     def _stat(tool: str):
-        path = Path(tool) if tool.startswith("/") else ROOT / tool
+        path = Path(tool) if tool.startswith("/") else _root / tool
         try:
             path = path.resolve()
             stat = path.stat()
@@ -215,10 +217,10 @@ class Inputs:
         """The content's hash now: a file's bytes, a folder's listing, or for ALL_CONTENT every
         content file git lists and the built book."""
         if relative not in self._hashes:
-            path = ROOT / relative
+            path = _root / relative
             if relative == ALL_CONTENT:
-                built = sorted(p.relative_to(ROOT).as_posix()
-                               for p in (ROOT / "_build" / "html").rglob("*") if p.is_file())
+                built = sorted(p.relative_to(_root).as_posix()
+                               for p in (_root / "_build" / "html").rglob("*") if p.is_file())
                 combined = hashlib.sha256()
                 for name in self.listed_content + built:
                     combined.update(f"{name}\0{self.hash_of(name)}\0".encode())
@@ -250,7 +252,7 @@ class Incremental:
 
     def _load(self) -> dict:
         try:
-            record = json.loads(RECORD.read_text())
+            record = json.loads((_root / RECORD).read_text())
         except (OSError, ValueError):
             return {}
         return record.get("tests", {}) if isinstance(record, dict) else {}
@@ -329,10 +331,11 @@ class Incremental:
                     read = {ALL_CONTENT}
                 tests[nodeid] = {"key": self.inputs.key,
                                  "reads": {path: self.inputs.hash_of(path) for path in sorted(read)}}
-        RECORD.parent.mkdir(parents=True, exist_ok=True)
-        partial = RECORD.with_suffix(".partial")
+        record = _root / RECORD
+        record.parent.mkdir(parents=True, exist_ok=True)
+        partial = record.with_suffix(".partial")
         partial.write_text(json.dumps({"tests": tests}, indent=0, sort_keys=True))
-        partial.replace(RECORD)
+        partial.replace(record)
 
     def _unchanged(self) -> list[str]:
         """The tests not run now because they passed before with the same inputs."""
@@ -355,5 +358,7 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    global _root
     if config.getoption("--incremental", default=False):
+        _root = Path(config.rootpath).resolve()
         config.pluginmanager.register(Incremental(config), "lossedu-incremental")
