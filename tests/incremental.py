@@ -246,7 +246,8 @@ class Incremental:
         self.items: dict[str, Reads] = {}
         self.outcomes: dict[str, bool] = {}  # nodeid: every phase passed so far
         self.reads: dict[str, dict] = {}  # nodeid: what its process reported it read
-        if not os.environ.get("PYTEST_XDIST_WORKER"):
+        self.worker = hasattr(config, "workerinput")  # a pytest-xdist worker, not the controller
+        if not self.worker:
             self.inputs.hash_of(ALL_CONTENT)  # the content as the tests will read it
         sys.addaudithook(_on_event)  # stays for the process's life; idle without a recording
 
@@ -321,7 +322,7 @@ class Incremental:
                 self.reads[report.nodeid] = value
 
     def pytest_sessionfinish(self, session):
-        if not self.inputs.usable or os.environ.get("PYTEST_XDIST_WORKER"):
+        if not self.inputs.usable or self.worker:
             return
         tests = {nodeid: self.previous[nodeid] for nodeid in self._unchanged()}
         for nodeid, passed in self.outcomes.items():
@@ -343,7 +344,7 @@ class Incremental:
                 if nodeid not in self.outcomes and self.still_passes(nodeid)]
 
     def pytest_terminal_summary(self, terminalreporter):
-        if os.environ.get("PYTEST_XDIST_WORKER"):
+        if self.worker:
             return
         if unchanged := len(self._unchanged()):
             terminalreporter.write_line(
