@@ -324,6 +324,8 @@ class Incremental:
     def pytest_sessionfinish(self, session):
         if not self.inputs.usable or self.worker:
             return
+        if session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self._unchanged():
+            session.exitstatus = pytest.ExitCode.OK  # nothing to run again is a success
         tests = {nodeid: self.previous[nodeid] for nodeid in self._unchanged()}
         for nodeid, passed in self.outcomes.items():
             if passed and nodeid in self.reads:

@@ -69,7 +69,7 @@ def run(project: Path, *options) -> dict:
     ran = re.findall(r"^(PASSED|FAILED) tests/test_project\.py::(\w+)", result.stdout, re.M)
     return {"passed": {name for outcome, name in ran if outcome == "PASSED"},
             "failed": {name for outcome, name in ran if outcome == "FAILED"},
-            "output": result.stdout + result.stderr}
+            "exit": result.returncode, "output": result.stdout + result.stderr}
 
 
 ALL = {"test_reads_a", "test_reads_nothing", "test_uses_b", "test_uses_b_again",
@@ -82,6 +82,7 @@ def test_a_test_runs_again_only_when_what_it_read_changed(project):
     second = run(project, "--incremental")
     assert second["passed"] == set() and "6 deselected" in second["output"], second["output"]
     assert "6 tests passed before with the same inputs" in second["output"]
+    assert second["exit"] == 0  # pytest's "no tests ran" (5) would fail make test
 
     (project / "notebooks" / "a.txt").write_text("a, edited")  # read by one test; a process
     assert run(project, "--incremental")["passed"] == {"test_reads_a", "test_starts_a_process"}
