@@ -51,7 +51,9 @@ STAGES = {
     "nbval": re.compile(r"-m pytest .*--nbval "),
     "browser": re.compile(r"-m pytest .*\stests/browser\s*$"),
 }
-PYTEST_SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in ([\d.]+)s")
+PYTEST_SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+|no tests ran) in ([\d.]+)s")
+# tests/incremental.py's line: the tests not run again
+UNCHANGED = re.compile(r"^incremental: (\d+) tests passed before")
 RUNS = ("touched", "edited", "full")
 
 
@@ -67,11 +69,13 @@ def pytest_summary(line: str) -> dict | None:
 
     >>> pytest_summary("=== 78 passed, 71 deselected in 6.12s (0:00:06) ===")
     {'passed': 78, 'deselected': 71, 'seconds': 6.12}
+    >>> pytest_summary("no tests ran in 12.54s")
+    {'passed': 0, 'seconds': 12.54}
     """
     if not (match := PYTEST_SUMMARY.search(line)):
         return None
     counts = {word: int(number) for number, word in re.findall(r"(\d+) (\w+)", match[1])}
-    return {**counts, "seconds": float(match[2])}
+    return {"passed": 0, **counts, "seconds": float(match[2])}
 
 
 @contextmanager
@@ -107,14 +111,17 @@ def one_run(make: str, kind: str) -> dict:
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
-        marks, summaries, tail = [], [], []
+        marks, summaries, tail, skipped_as_unchanged = [], [], [], 0
         for line in process.stdout:
             now = time.monotonic() - started
             tail = (tail + [line])[-40:]
             if stage := stage_of(line):
                 marks.append((stage, now))
+            if unchanged := UNCHANGED.search(line):
+                skipped_as_unchanged = int(unchanged[1])
             if summary := pytest_summary(line):
-                summaries.append(summary)
+                summaries.append({**summary, "unchanged": skipped_as_unchanged})
+                skipped_as_unchanged = 0
         process.wait()
         total = time.monotonic() - started
     if process.returncode:
@@ -143,8 +150,8 @@ def main(argv=None) -> None:
     for kind in kinds:
         run = runs[kind] = one_run(args.make, kind)
         stages = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in run["stages"].items())
-        ran = ", ".join(f"{summary.get('passed', 0)} tests run, {summary.get('deselected', 0)} "
-                        f"unchanged" for summary in run["pytest_runs"])
+        ran = ", ".join(f"{summary['passed']} tests run, {summary['unchanged']} unchanged"
+                        for summary in run["pytest_runs"])
         print(f"{kind}: {run['seconds']:.0f} s ({stages}; {ran}); CPU {run['cpu_seconds']:.0f} s",
               flush=True)
     if args.record:

@@ -23,11 +23,14 @@ What a test depends on:
   would hide the second test's read, and so would a test module's reads when it is imported, if
   another test module imports it first.
 
-What another process reads cannot be seen, so a test that starts a process depends on all the
-content, with three exceptions that read nothing of it themselves: a Jupyter kernel (the test
-process sends it the cells), Playwright's browser (it asks the test's own HTTP server, whose
-reads are recorded), and a computation declared with :func:`declare_reads` (tests/conftest.py's
-background computations, which name what they read).
+What another process reads cannot be seen, so a test that starts a process inside the
+repository, or names a content path (or a folder holding one) in the process's arguments,
+depends on all the content; one started elsewhere that names none reads only code (a grader run
+on copies in a temporary folder, a snippet in a fresh Python). Three kinds of process never
+count: a Jupyter kernel (the test process sends it the cells), Playwright's browser (it asks the
+test's own HTTP server, whose reads are recorded), and a computation declared with
+:func:`declare_reads` (tests/conftest.py's background computations, which name what they read).
+A path passed to a process in an environment variable is not looked for.
 
     python -m pytest --incremental ...   # what make test passes
 """
@@ -38,6 +41,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import threading
@@ -121,11 +125,43 @@ def _on_event(event, args):
                 record.folders.add(relative)
     elif event in ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.system"):
         argv = args[0] if event == "os.system" else args[1]
-        command = argv if isinstance(argv, (str, bytes)) else " ".join(map(str, argv))
-        command = os.fsdecode(command) if isinstance(command, bytes) else command
-        if not any(name in command for name in READS_NOTHING):
+        argv = [argv] if isinstance(argv, (str, bytes, os.PathLike)) else list(argv)
+        argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
+        cwd = args[2] if event == "subprocess.Popen" else None  # the others do not say
+        if _may_read_content(argv, cwd):
             for record in _open_records:
                 record.files.add(ALL_CONTENT)
+
+
+def _may_read_content(argv: list[str], cwd) -> bool:
+    """Whether a process started with ``argv`` in ``cwd`` (None: unknown, or this process's)
+    may read content: unless it is one of READS_NOTHING, whether it starts inside the
+    repository or names a content path (or a folder holding one) in its arguments.
+
+    >>> _may_read_content(["git", "status"], "/")
+    False
+    >>> _may_read_content(["ghp-import", str(_root / "_build" / "html")], "/")
+    True
+    """
+    command = " ".join(argv)
+    if any(name in command for name in READS_NOTHING):
+        return False
+    start = os.path.abspath(os.getcwd() if cwd is None else os.fsdecode(cwd))
+    if _relative(start) is not None:
+        return True
+    root = re.escape(str(_root))
+    for match in re.finditer(root + r"(?:/[^\s'\";:]*)?", command):
+        relative = _relative(match[0])
+        if relative is not None and _holds_content(relative):
+            return True
+    return False
+
+
+def _holds_content(relative: str) -> bool:
+    """Whether a repository path is content, or a folder that holds some (the root too)."""
+    if relative in ("", ".") or is_content(relative):
+        return True
+    return any(path.startswith(relative.rstrip("/") + "/") for path in CONTENT_FILES + CONTENT_FOLDERS)
 
 
 @contextmanager

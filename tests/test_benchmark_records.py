@@ -25,14 +25,17 @@ def test_the_readme_quotes_the_recorded_make_test_runs():
         for stage, seconds in run["stages"].items():
             assert f"{stage} {seconds:.0f} s" in text, (kind, stage)
         for summary in run["pytest_runs"]:
-            assert f"{summary.get('passed', 0)} tests run" in text, kind
+            quoted = f"{summary['passed']} tests run, {summary['unchanged']} unchanged"
+            assert quoted in text, (kind, quoted)
 
 
 def test_pytest_s_summary_line_is_read_with_and_without_deselected_tests():
     assert make_test_time.pytest_summary("2519 passed in 286.76s (0:04:46)") == {
         "passed": 2519, "seconds": 286.76}
     assert make_test_time.pytest_summary("=== 2519 deselected in 21.50s ===") == {
-        "deselected": 2519, "seconds": 21.5}
+        "passed": 0, "deselected": 2519, "seconds": 21.5}
+    assert make_test_time.pytest_summary("no tests ran in 12.54s") == {"passed": 0,
+                                                                      "seconds": 12.54}
     assert make_test_time.pytest_summary("tests/test_losses.py ....") is None
 
 

@@ -40,6 +40,13 @@ def test_uses_b_again(b_text):  # the fixture is set up before, for test_uses_b
 def test_starts_a_process():
     subprocess.run([sys.executable, "-c", "pass"], check=True)
 
+def test_starts_a_process_elsewhere():
+    subprocess.run([sys.executable, "-c", "pass"], check=True, cwd="/")
+
+def test_names_a_content_file_to_a_process_elsewhere():
+    a = os.path.abspath("notebooks/a.txt")
+    subprocess.run([sys.executable, "-c", "import sys; open(sys.argv[1])", a], check=True, cwd="/")
+
 def test_lists_the_notebooks():
     assert len(os.listdir("notebooks")) >= 2
 """
@@ -48,7 +55,7 @@ def test_lists_the_notebooks():
 @pytest.fixture
 def project(tmp_path):
     """A git repository with two content files (notebooks/), a conftest that loads the plugin,
-    and six tests, depending on different things."""
+    and eight tests, depending on different things."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     (tmp_path / ".gitignore").write_text("_build/\n")
     (tmp_path / "notebooks").mkdir()
@@ -73,27 +80,29 @@ def run(project: Path, *options) -> dict:
 
 
 ALL = {"test_reads_a", "test_reads_nothing", "test_uses_b", "test_uses_b_again",
-       "test_starts_a_process", "test_lists_the_notebooks"}
+       "test_starts_a_process", "test_starts_a_process_elsewhere",
+       "test_names_a_content_file_to_a_process_elsewhere", "test_lists_the_notebooks"}
+# the tests that any change of content runs again: they start a process that may read it
+PROCESSES = {"test_starts_a_process", "test_names_a_content_file_to_a_process_elsewhere"}
 
 
 def test_a_test_runs_again_only_when_what_it_read_changed(project):
     first = run(project, "--incremental")
     assert first["passed"] == ALL, first["output"]
     second = run(project, "--incremental")
-    assert second["passed"] == set() and "6 deselected" in second["output"], second["output"]
-    assert "6 tests passed before with the same inputs" in second["output"]
+    assert second["passed"] == set() and "8 deselected" in second["output"], second["output"]
+    assert "8 tests passed before with the same inputs" in second["output"]
     assert second["exit"] == 0  # pytest's "no tests ran" (5) would fail make test
 
-    (project / "notebooks" / "a.txt").write_text("a, edited")  # read by one test; a process
-    assert run(project, "--incremental")["passed"] == {"test_reads_a", "test_starts_a_process"}
+    (project / "notebooks" / "a.txt").write_text("a, edited")  # read by one test
+    assert run(project, "--incremental")["passed"] == {"test_reads_a"} | PROCESSES
 
     (project / "notebooks" / "b.txt").write_text("b, edited")  # read by a session fixture
-    assert run(project, "--incremental")["passed"] == {"test_uses_b", "test_uses_b_again",
-                                                       "test_starts_a_process"}
+    assert run(project, "--incremental")["passed"] == {"test_uses_b",
+                                                       "test_uses_b_again"} | PROCESSES
 
     (project / "notebooks" / "c.txt").write_text("c")  # a new file in a folder one test lists
-    assert run(project, "--incremental")["passed"] == {"test_lists_the_notebooks",
-                                                       "test_starts_a_process"}
+    assert run(project, "--incremental")["passed"] == {"test_lists_the_notebooks"} | PROCESSES
 
 
 def test_code_changes_run_everything_and_a_failure_runs_until_it_passes(project):
@@ -106,7 +115,7 @@ def test_code_changes_run_everything_and_a_failure_runs_until_it_passes(project)
     again = run(project, "--incremental")  # nothing changed, but it failed last time
     assert again["failed"] == {"test_reads_a"} and again["passed"] == set()
     (project / "notebooks" / "a.txt").write_text("a")
-    assert run(project, "--incremental")["passed"] == {"test_reads_a", "test_starts_a_process"}
+    assert run(project, "--incremental")["passed"] == {"test_reads_a"} | PROCESSES
 
 
 def test_the_environment_is_an_input_and_without_the_option_everything_runs(project):

@@ -6,6 +6,7 @@ any other request is blocked and reported, so a page that needs the internet fai
 
 import functools
 import http.server
+import json
 import os
 import re
 import threading
@@ -197,6 +198,22 @@ def test_internal_links_resolve(page_path):
         if target.fragment and path.suffix == ".html":
             assert f'id="{unquote(target.fragment)}"' in path.read_text(), \
                 f"{page_path} links to missing anchor {href}"
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")),
+                         ids=lambda path: path.stem)
+def test_each_collapsed_solution_and_test_cell_says_what_it_holds(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    hidden = [tags for tags in (cell["metadata"].get("tags", []) for cell in cells)
+              if {"hide-cell", "hide-input", "hide-output"} & set(tags)]
+    page = (HTML / "notebooks" / f"{notebook.stem}.html").read_text()
+    titles = re.findall(r'<p class="collapsed admonition-title">([^<]*)</p>', page)
+    solutions = sum("solution" in tags for tags in hidden)
+    tests = sum("tests" in tags for tags in hidden)
+    assert solutions and tests, "a chapter with exercises: a solution and its tests"
+    assert titles.count("Show a solution") == solutions
+    assert titles.count("Show the tests") == tests
+    assert len(titles) == len(hidden)  # the others keep MyST-NB's label
 
 
 def test_citations_read_as_the_labels_of_the_list_of_references():
