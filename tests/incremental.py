@@ -20,8 +20,8 @@ What a test depends on:
   every file opened and every folder listed during the collection of its file, its fixtures (a
   fixture's reads count for every test that uses it) and its setup, call and teardown. Content
   shared between tests goes through fixtures: a cache that one test fills and another reads
-  would hide the second test's read, and so would a test module's reads when it is imported, if
-  another test module imports it first.
+  would hide the second test's read. What a test module reads when it is imported counts for
+  its own tests even when another test module imports it first (and for the importer's too).
 
 What another process reads cannot be seen, so a test that starts a process inside the
 repository, or names a content path (or a folder holding one) in the process's arguments,
@@ -116,21 +116,36 @@ def _on_event(event, args):
     if event == "open":
         relative = _relative(args[0])
         if relative is not None and is_content(relative) and "__pycache__" not in relative:
-            for record in _open_records:
-                record.files.add(relative)
+            _read(relative, "files")
     elif event in ("os.listdir", "os.scandir"):
         relative = _relative(args[0] if args[0] is not None else ".")
         if relative is not None and is_content(relative):
-            for record in _open_records:
-                record.folders.add(relative)
+            _read(relative, "folders")
     elif event in ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.system"):
         argv = args[0] if event == "os.system" else args[1]
         argv = [argv] if isinstance(argv, (str, bytes, os.PathLike)) else list(argv)
         argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
         cwd = args[2] if event == "subprocess.Popen" else None  # the others do not say
         if _may_read_content(argv, cwd):
-            for record in _open_records:
-                record.files.add(ALL_CONTENT)
+            _read(ALL_CONTENT, "files")
+
+
+_module_reads: dict[str, Reads] = {}  # a module's file: what it read while it was imported
+
+
+def _read(relative: str, kind: str) -> None:
+    """Count a read for whatever is being recorded, and for every module of the repository
+    whose import is under way: a test module that another imports first keeps its reads."""
+    for record in _open_records:
+        getattr(record, kind).add(relative)
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "<module>":
+            module = _relative(frame.f_code.co_filename)
+            if module is not None and not module.startswith(".venv/"):
+                reads = _module_reads.setdefault(frame.f_code.co_filename, Reads())
+                getattr(reads, kind).add(relative)
+        frame = frame.f_back
 
 
 def _may_read_content(argv: list[str], cwd) -> bool:
@@ -345,6 +360,7 @@ class Incremental:
                     if name in self.fixtures]
         sources += [self.collected[node.nodeid] for node in item.listchain()
                     if node.nodeid in self.collected]
+        sources.append(_module_reads.get(str(item.path), Reads()))
         for source in sources:
             reads.add(source)
         outcome.get_result().user_properties.append(

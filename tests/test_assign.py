@@ -16,7 +16,6 @@ from grading_class import ATTACKS, EXPECTED, FULL, HONEST, fixture_notebook, row
 from lossedu import assign
 from lossedu.exercise_cells import exercise_tests
 from lossedu.sandbox import Limits
-from test_check import outcomes
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -220,6 +219,8 @@ def test_every_instructor_version_passes_the_checks_the_grader_runs(chapter):
 # to end on the fixture above): the stub is the one definition the check can find.
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_untouched_student_version_scores_zero(released, chapter):
+    from test_check import outcomes  # here: importing test_check reads every chapter
+
     source = nbformat.read(chapter, as_version=4)
     student = nbformat.read(released / "student" / chapter.name, as_version=4)
     for exercise, tests in exercise_tests(source).items():

@@ -146,3 +146,18 @@ def test_content_is_what_some_tests_read_and_the_rest_is_code(path, content):
 
     assert incremental.is_content(path) is content
 
+
+
+def test_a_module_s_reads_at_import_count_for_it_when_another_module_imports_it_first(project):
+    tests = project / "tests"
+    (tests / "test_first.py").write_text("import test_second\n\ndef test_first():\n    pass\n")
+    (tests / "test_second.py").write_text('B = open("notebooks/b.txt").read()\n\n'
+                                          "def test_second():\n    assert B\n")
+    ran = re.compile(r"^PASSED tests/(test_first|test_second)\.py", re.M)
+    first = subprocess.run([sys.executable, "-m", "pytest", "-rA", "-p", "no:cacheprovider",
+                            "--incremental", "tests"], cwd=project, capture_output=True, text=True)
+    assert set(ran.findall(first.stdout)) == {"test_first", "test_second"}, first.stdout
+    (project / "notebooks" / "b.txt").write_text("b, edited")
+    again = subprocess.run([sys.executable, "-m", "pytest", "-rA", "-p", "no:cacheprovider",
+                            "--incremental", "tests"], cwd=project, capture_output=True, text=True)
+    assert set(ran.findall(again.stdout)) == {"test_first", "test_second"}, again.stdout
