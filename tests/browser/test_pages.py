@@ -1,4 +1,5 @@
 """Every page of the built book in a real browser (headless Chromium), with the network cut off.
+Each page's load in both themes is tests/browser/test_each_page.py, with the helpers here.
 
 Run after `make book` (`make browser` does both). Only requests to the local server are allowed;
 any other request is blocked and reported, so a page that needs the internet fails here.
@@ -90,32 +91,6 @@ def visit(browser, server, page_path, width=1280, color_scheme="light"):
     page.goto(server + page_path, wait_until="networkidle")
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
     return context, page, problems
-
-
-@pytest.mark.parametrize("page_path", PAGES)
-def test_page_works_offline_in_light_and_dark_mode_and_nothing_is_clipped(browser, server,
-                                                                          page_path):
-    """One load of the page: the checks in the light theme, then in the dark theme (the theme
-    follows the system's colour scheme until a reader picks one, so the page is switched to
-    dark), then the widths, which open every collapsed block first."""
-    context, page, problems = visit(browser, server, page_path)
-    try:
-        assert problems["blocked"] == [], "requests that need the internet"
-        assert problems["failed"] == []
-        assert problems["console"] == []
-        works_in_the_light_theme(page)
-        screenshot(page, page_path, "")
-        page.emulate_media(color_scheme="dark")  # the theme hears of it in an event
-        page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
-        page.evaluate(TRANSITIONS_ENDED)  # an audit amid a colour's transition sees neither theme
-        keeps_figures_readable_in_the_dark_theme(page)
-        screenshot(page, page_path, "-dark")
-        assert problems["console"] == []
-        assert page.evaluate(CLIPPED) == [], "content cut off at 1280 px"
-        page.set_viewport_size({"width": 1024, "height": 900})  # the theme's narrower layout
-        assert page.evaluate(CLIPPED) == [], "content cut off at 1024 px"
-    finally:
-        context.close()
 
 
 def works_in_the_light_theme(page):
