@@ -225,7 +225,8 @@ def _listed_files() -> list[str] | None:
                              cwd=_root, capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         return None
-    return sorted(set(filter(None, os.fsdecode(run.stdout).split("\0"))))
+    listed = filter(None, os.fsdecode(run.stdout).split("\0"))
+    return sorted({path for path in listed if "__pycache__/" not in path})  # Python's, not ours
 
 
 class Inputs:

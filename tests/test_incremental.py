@@ -57,7 +57,7 @@ def project(tmp_path):
     """A git repository with two content files (notebooks/), a conftest that loads the plugin,
     and eight tests, depending on different things."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    (tmp_path / ".gitignore").write_text("_build/\n")
+    (tmp_path / ".gitignore").write_text("_build/\n")  # not __pycache__: the plugin skips it
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "a.txt").write_text("a")
     (tmp_path / "notebooks" / "b.txt").write_text("b")
