@@ -298,6 +298,7 @@ class Incremental:
         self.items: dict[str, Reads] = {}
         self.outcomes: dict[str, bool] = {}  # nodeid: every phase passed so far
         self.reads: dict[str, dict] = {}  # nodeid: what its process reported it read
+        self.unchanged: list[str] = []  # known when the session ends (the controller's)
         self.worker = hasattr(config, "workerinput")  # a pytest-xdist worker, not the controller
         if not self.worker:
             self.inputs.hash_of(ALL_CONTENT)  # the content as the tests will read it
@@ -377,9 +378,12 @@ class Incremental:
     def pytest_sessionfinish(self, session):
         if not self.inputs.usable or self.worker:
             return
-        if session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self._unchanged():
+        # the tests not run now because they passed before with the same inputs
+        self.unchanged = [nodeid for nodeid in self.previous
+                          if nodeid not in self.outcomes and self.still_passes(nodeid)]
+        if session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self.unchanged:
             session.exitstatus = pytest.ExitCode.OK  # nothing to run again is a success
-        tests = {nodeid: self.previous[nodeid] for nodeid in self._unchanged()}
+        tests = {nodeid: self.previous[nodeid] for nodeid in self.unchanged}
         for nodeid, passed in self.outcomes.items():
             if passed and nodeid in self.reads:
                 read = {*self.reads[nodeid]["files"], *self.reads[nodeid]["folders"]}
@@ -393,15 +397,8 @@ class Incremental:
         partial.write_text(json.dumps({"tests": tests}, indent=0, sort_keys=True))
         partial.replace(record)
 
-    def _unchanged(self) -> list[str]:
-        """The tests not run now because they passed before with the same inputs."""
-        return [nodeid for nodeid in self.previous
-                if nodeid not in self.outcomes and self.still_passes(nodeid)]
-
-    def pytest_terminal_summary(self, terminalreporter):
-        if self.worker:
-            return
-        if unchanged := len(self._unchanged()):
+    def pytest_terminal_summary(self, terminalreporter):  # after pytest_sessionfinish
+        if unchanged := len(self.unchanged):
             terminalreporter.write_line(
                 f"incremental: {unchanged} tests passed before with the same inputs and were not "
                 f"run again (`make test FULL=1` runs them all; tests/incremental.py)")

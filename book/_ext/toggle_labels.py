@@ -5,8 +5,8 @@ A code exercise collapses its solution (tag ``solution``) and its public tests (
 and a chapter collapses the code behind some of its figures and checks; MyST-NB labels every
 toggle the same, so a student cannot tell a solution from the tests without opening it. The
 labels come from the cell's tags (``LABELS``), before MyST-NB wraps the cell in its toggle; a
-cell with neither tag keeps MyST-NB's label. tests/test_book_pages.py counts the labels in the
-built chapters.
+cell with neither tag keeps MyST-NB's label. tests/browser/test_pages.py counts the labels in
+the built chapters.
 """
 
 from docutils import nodes

@@ -34,5 +34,3 @@ def test_page_works_offline_in_light_and_dark_mode_and_nothing_is_clipped(browse
         assert page.evaluate(CLIPPED) == [], "content cut off at 1024 px"
     finally:
         context.close()
-
-
