@@ -1,11 +1,24 @@
 """lossedu: the reference library of the course "Gradients at the kink".
 
-NumPy implementations of loss functions, their analytic gradients and Jacobians, finite
-differences, and a uniform way to ask PyTorch, TensorFlow and JAX for the same gradients.
-Every loss is one entry of :data:`lossedu.loss_table.LOSSES` (its value and derivative side by
-side), from which ``lossedu.mae``, ``lossedu.mae_grad`` and the rest are made; a loss added with
-:func:`register_loss` appears here too. Importing lossedu imports NumPy only; frameworks are imported when a function needs them, and
-plotting lives in :mod:`lossedu.plotting` (imports matplotlib).
+``import lossedu`` gives the reference maths: every loss and its gradient (``lossedu.mae``,
+``lossedu.mae_grad``, ...), their Jacobians, finite differences, and the table the losses are
+made from; and a uniform way to ask PyTorch, TensorFlow and JAX for the same gradients. It
+imports NumPy only; a framework is imported when a function needs it.
+
+The library is five packages, each importing only those listed before it:
+
+- :mod:`lossedu.common`: one-line messages and optional dependencies, for all the others;
+- :mod:`lossedu.maths`: the reference maths in NumPy (losses, gradients, numerical
+  differentiation, metrics, input checks);
+- :mod:`lossedu.frameworks`: the same losses and gradients in PyTorch, TensorFlow and JAX;
+- :mod:`lossedu.atlas`: the kink atlas, seven frameworks asked where the maths has no
+  derivative (``python -m lossedu.atlas``);
+- :mod:`lossedu.chapters` (figures, training runs, data, claim checks for the chapters) and
+  :mod:`lossedu.grading` (self-checks, student versions and the grader,
+  ``python -m lossedu.assign``), which do not import each other.
+
+The modules of the flat layout before version 0.2 (``lossedu.plotting``, ``lossedu.check``,
+...) still import, with a DeprecationWarning naming the new place (:mod:`lossedu._moved`).
 
 >>> import lossedu
 >>> print(lossedu.mae([1.5, 0.2, 3.9], [1.2, 0.5, 3.2]).round(4))
@@ -14,20 +27,20 @@ plotting lives in :mod:`lossedu.plotting` (imports matplotlib).
 array([-0.3333,  0.3333, -0.3333])
 """
 
+from . import _moved
 from .frameworks import (builtin_loss_and_grad, framework_versions, import_tensorflow, jax_x64,
                          print_versions, versions_line)
-from . import gradients, losses
-from .gradients import (gradient_function, huber_grad, jacobian, log_cosh_grad, mae_grad,
-                        mse_grad, pseudo_huber_grad, smooth_l1_grad)
-from .loss_table import LOSSES, ElementwiseLoss, Parameter, loss_definition, register_loss
-from .losses import huber, log_cosh, loss_function, mae, mse, pseudo_huber, smooth_l1
-from .numdiff import GradientCheck, check_gradient, numerical_grad
+from .maths.jacobian import jacobian
+from .maths.loss_table import (LOSSES, ElementwiseLoss, Parameter, gradient_function,
+                               loss_definition, loss_function, register_loss)
+from .maths.losses import *  # noqa: F403 (every loss and its gradient: mae, mae_grad, ...)
+from .maths.losses import __all__ as _loss_functions
+from .maths.numdiff import GradientCheck, check_gradient, numerical_grad
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
-    "mae", "mse", "huber", "smooth_l1", "pseudo_huber", "log_cosh",
-    "mae_grad", "mse_grad", "huber_grad", "smooth_l1_grad", "pseudo_huber_grad", "log_cosh_grad",
+    *_loss_functions,
     "jacobian",
     "LOSSES", "ElementwiseLoss", "Parameter", "loss_definition", "register_loss",
     "loss_function", "gradient_function",
@@ -37,12 +50,4 @@ __all__ = [
     "jax_x64",
 ]
 
-
-def __getattr__(name: str):
-    """A loss registered after import: ``lossedu.<name>`` and ``lossedu.<name>_grad``."""
-    for module in (losses, gradients):
-        try:
-            return getattr(module, name)
-        except AttributeError:
-            continue
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+_moved.install()

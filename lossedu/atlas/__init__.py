@@ -22,6 +22,8 @@ through the snippet a reader would write in its own API. The atlas has these par
 - :mod:`lossedu.atlas.cli`: ``python -m lossedu.atlas`` compares this machine with the book, and
   ``--changes`` tells what changed between two releases.
 
+It may import: lossedu.maths, lossedu.frameworks, lossedu.common.
+
 >>> [entry.id for entry in ENTRIES][:3]
 ['abs', 'abs_negative_zero', 'relu']
 """

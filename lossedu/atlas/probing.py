@@ -42,8 +42,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..numdiff import numerical_grad
-from ..validation import check_choice
+from ..maths.numdiff import numerical_grad
+from ..maths.validation import check_choice
 from .entries import ENTRIES, ENTRY_BY_ID, TOLERANCE, Entry
 from .frameworks import FRAMEWORKS, Framework, Missing
 

@@ -29,7 +29,7 @@ import argparse
 import re
 from pathlib import Path
 
-from .extras import require
+from ..common.extras import require
 
 nbformat = require("publish", "nbformat", __name__)
 

@@ -42,7 +42,7 @@ def claim(holds, statement: str, *, found: object = None) -> None:
         raise TypeError(f"holds must be a bool (use all()/any() for arrays), got {type(holds).__name__}")
     if holds:
         return
-    from .frameworks import versions_line
+    from ..frameworks import versions_line
 
     lines = ["The text says:", f"    {statement.strip()}",
              "but that does not hold in this run" + (f": {found}" if found is not None else "."),

@@ -15,9 +15,9 @@ from typing import Callable
 
 import numpy as np
 
-from . import metrics
-from .score_function import score_function_estimates, sigmoid
-from .validation import as_real_array, check_choice, check_count, check_finite, check_positive
+from ..maths import metrics
+from ..maths.score_function import score_function_estimates, sigmoid
+from ..maths.validation import as_real_array, check_choice, check_count, check_finite, check_positive
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,7 @@ def plot_step_size_error(f: Callable, derivative: Callable, x0: float, *, steps=
     ``mark_defaults`` draws a vertical line at each method's default step
     (:func:`lossedu.numdiff.default_step`).
     """
-    from .numdiff import default_step, numerical_grad
+    from ...maths.numdiff import default_step, numerical_grad
 
     steps = np.logspace(-14, -1, 40) if steps is None else np.asarray(steps, dtype=float)
     exact = derivative(x0)
@@ -462,7 +462,7 @@ def plot_broadcast_trap(y_true, y_pred, *, title: str | None = None):
     >>> [ax.get_title().splitlines()[-1] for ax in fig.axes]
     ['mean of all 4 entries: 0.5', 'mean: 0.25']
     """
-    from .validation import as_real_array, check_finite
+    from ...maths.validation import as_real_array, check_finite
 
     y_true, y_pred = as_real_array(y_true, "y_true"), as_real_array(y_pred, "y_pred")
     n = y_true.shape[0] if y_true.ndim == 1 else -1
@@ -563,7 +563,7 @@ def plot_difference_quotients_near_kink(f: Callable, kink: float, step: float, *
     >>> fig.axes[0].get_xlabel()
     '(x - kink) / h'
     """
-    from .numdiff import numerical_grad
+    from ...maths.numdiff import numerical_grad
 
     if not callable(f):
         raise TypeError(f"f must be a function of one number, got {f!r}")
@@ -667,7 +667,7 @@ def plot_atlas_entries(results, ids=None, *, columns: int = 3, span: float = 1.5
     >>> fig.axes[0].get_title(), fig.axes[0].get_xlabel().splitlines()[-1]
     ('abs', 'JAX: 1')
     """
-    from . import atlas
+    from ... import atlas
 
     results = list(results)
     by_key = {(r.id, r.framework): r for r in results}
@@ -840,7 +840,7 @@ def plot_constant_derivatives(datasets: Mapping[str, np.ndarray], grid, *,
     """The derivative of the mean MSE (left) and the mean MAE (right) of a constant prediction
     ``c`` with respect to ``c``, over ``grid``, for each set of targets in ``datasets``; the
     optimal constants are where a curve crosses 0."""
-    from .training import constant_gradient
+    from ..training import constant_gradient
 
     grid = np.asarray(grid, dtype=float)
     if grid.ndim != 1 or grid.size < 2:

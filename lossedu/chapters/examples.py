@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_real_array, check_finite, check_real_number
+from ..maths.validation import as_real_array, check_finite, check_real_number
 
 # The tutorial's numbers (neuralthreads2021mae in the book's references)
 _WORKED_Y_TRUE = (1.5, 0.2, 3.9, 6.2, 5.2)

@@ -66,9 +66,9 @@ from .check import number
 from .grade_exports import export, read_roster
 from .gradebook import Row, read_gradebook, write_feedback, write_gradebook
 from .sandbox import RESULTS, Limits, SandboxUnavailable, execute_isolated, sandbox_problem
-from .extras import require
-from .messages import error_line, first_line
-from .validation import check_count
+from ..common.extras import require
+from ..common.messages import error_line, first_line
+from ..maths.validation import check_count
 
 nbformat = require("assign", "nbformat", __name__)
 require("assign", "nbclient", __name__)

@@ -48,7 +48,7 @@ import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .validation import check_count
+from ..maths.validation import check_count
 
 RESULTS = "results"  # the folder of the scratch folder whose files come back with the run
 MAX_RESULT_FILES, MAX_RESULT_CHARS = 64, 65_536

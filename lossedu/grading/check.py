@@ -42,7 +42,7 @@ from contextlib import redirect_stdout
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from lossedu.messages import exception_line
+from lossedu.common.messages import exception_line
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,9 @@ from typing import Callable
 
 import numpy as np
 
-from .frameworks import framework_loss, import_tensorflow
-from .gradients import gradient_function
-from .loss_table import loss_definition
-from .losses import loss_function
-from .validation import (Overflow, as_real_array, check_choice, check_count, check_finite,
+from ..frameworks import framework_loss, import_tensorflow
+from ..maths.loss_table import gradient_function, loss_definition, loss_function
+from ..maths.validation import (Overflow, as_real_array, check_choice, check_count, check_finite,
                          check_positive, check_real_number, check_same_shape)
 
 TRAINERS = ("numpy", "torch", "tensorflow", "jax")
