@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from lossedu import __version__, assign
-from lossedu.sandbox import sandbox_problem
+from lossedu import __version__
+from lossedu.grading import assign
+from lossedu.grading.sandbox import sandbox_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS = 200 * 6  # notebooks

@@ -38,7 +38,7 @@ MOVED = {
     "lossedu.training": "lossedu.chapters.training",
     "lossedu.classification": "lossedu.chapters.classification",
     "lossedu.publish": "lossedu.chapters.publish",
-    "lossedu.plotting": "lossedu.chapters.figures",
+    "lossedu.plotting": "lossedu.chapters.figures.all_figures",
     "lossedu.assign": "lossedu.grading.assign",
     "lossedu.check": "lossedu.grading.check",
     "lossedu.exercise_cells": "lossedu.grading.exercise_cells",

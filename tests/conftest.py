@@ -87,13 +87,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Report how many sentences of each chapter are guarded by a claim check (lossedu.claims)."""
+    """Report how many sentences of each chapter are guarded by a claim check (lossedu.chapters.claims)."""
     if NUMPY_ONLY or not any("test_notebooks.py::test_claims" in report.nodeid
                              for report in terminalreporter.stats.get("passed", [])):
         return
     import json
 
-    from lossedu.claims import CELL_TAG
+    from lossedu.chapters.claims import CELL_TAG
 
     root = SOURCE.parent
     counts = {}  # notebook -> (claim-check cells, claim() calls in them)

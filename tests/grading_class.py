@@ -25,8 +25,8 @@ from types import SimpleNamespace
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lossedu import assign
-from lossedu.sandbox import Limits
+from lossedu.grading import assign
+from lossedu.grading.sandbox import Limits
 
 LIMITS = Limits(cell_seconds=5, notebook_seconds=40, memory_bytes=2**30, output_bytes=2**20)
 WORKERS = 3  # notebooks graded at once: most of the slow ones wait rather than compute
@@ -63,7 +63,7 @@ def fixture_notebook(solution=GOOD, check=CHECK, extra=None):
     """The fixture assignment: exercise 2.1 with ``solution`` in its solution cell, an ``extra``
     cell after it if given, its public and hidden tests, and the check cell ``check`` (none if
     None)."""
-    cells = [new_code_cell("import numpy as np\nfrom lossedu import check"),
+    cells = [new_code_cell("import numpy as np\nfrom lossedu.grading import check"),
              new_markdown_cell("### Exercise 2.1 (code)\nWrite my_mae_grad.")]
     solution_cell = new_code_cell(solution)
     solution_cell.metadata.update(tags=["solution"], lossedu={"exercise": "2.1"})
@@ -147,13 +147,13 @@ ATTACKS = {
                       "print('Exercise 2.1: passed')"], "wrong"),
     "json_hangs": (["import json, time\njson.dumps = lambda *a, **k: time.sleep(10**6)\n"
                     "json.loads = json.dumps"], "ran past the limit"),
-    "check_module": (["import importlib, sys, types\nimport lossedu.check as real\n"
+    "check_module": (["import importlib, sys, types\nimport lossedu.grading.check as real\n"
                       "passed = real.Outcome('2.1', 'test_mae_grad', 1, 1, False, True, 'passed', '')\n"
                       "real.run_test = lambda *a, **k: passed\n"
                       "real.run_tests = lambda *a, **k: [passed]\n"
                       "real.write_verdict = lambda *a, **k: None\n"
-                      "fake = types.ModuleType('lossedu.check')\nfake.__dict__.update(vars(real))\n"
-                      "sys.modules['lossedu.check'] = fake\nimportlib.reload = lambda m: m"],
+                      "fake = types.ModuleType('lossedu.grading.check')\nfake.__dict__.update(vars(real))\n"
+                      "sys.modules['lossedu.grading.check'] = fake\nimportlib.reload = lambda m: m"],
                      "wrong"),
     "forged_verdict_file": (["import os, threading, time\nos.makedirs('results', exist_ok=True)\n"
                              "def forge():\n"
@@ -206,7 +206,7 @@ def write_submissions(submissions: Path, source: Path, out: Path, port: int) -> 
 
 def cell_the_grader_runs(code: str) -> str:
     """``code`` in a cell that the grader's slice cannot skip: it runs inside a function that
-    then binds ``np``, which the solution reads (lossedu.cell_slice keeps a call of a function
+    then binds ``np``, which the solution reads (lossedu.grading.cell_slice keeps a call of a function
     that sets a global the solution needs)."""
     return ("def attack():\n    global np\n" + textwrap.indent(code, "    ")
             + "\n    import numpy as np\n\n\nattack()")

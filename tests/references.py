@@ -125,6 +125,8 @@ LOSSES = {
     "pseudo_huber": _pseudo_huber,
     "log_cosh": _log_cosh,
 }
+# the losses with a kink at r = 0, whose derivative there is the chosen subgradient
+KINKS = {"mae"}
 DERIVATIVES = {
     "mae": lambda r, p: _sign(r),  # at r == 0 the chosen subgradient (expect_grad)
     "mse": lambda r, p: 2 * r,
@@ -216,7 +218,7 @@ def expect_grad(name, y_true, y_pred, reduction, parameter=1.0, subgradient=0.0)
     if any(overflows(r, promoted) for r in residuals):
         return Expected(result, shape, error=residual_overflow_message(promoted))
     n = len(residuals)
-    derivatives = [exact(subgradient) if name == "mae" and r == 0 else DERIVATIVES[name](r, p)
+    derivatives = [exact(subgradient) if name in KINKS and r == 0 else DERIVATIVES[name](r, p)
                    for r in residuals]
     scale = n if reduction == "mean" else 1
     with mpmath.workprec(PRECISION):

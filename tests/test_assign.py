@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from grading_class import ATTACKS, EXPECTED, FULL, HONEST, fixture_notebook, row_of
-from lossedu import assign
-from lossedu.exercise_cells import exercise_tests
-from lossedu.sandbox import Limits
+from lossedu.grading import assign
+from lossedu.grading.exercise_cells import exercise_tests
+from lossedu.grading.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -240,7 +240,7 @@ def test_the_course_has_graded_exercises_in_every_chapter():
 
 
 def run_grader(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "lossedu.assign", "grade", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "lossedu.grading.assign", "grade", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
 

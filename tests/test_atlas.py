@@ -118,8 +118,9 @@ def test_seven_frameworks_with_keras_on_three_backends():
 @pytest.mark.parametrize("name", sorted(SEVEN))
 def test_every_framework_answers_every_entry_or_says_why_not(name):
     framework = atlas.FRAMEWORKS[name]
-    assert set(framework.ops) == set(atlas.ENTRY_BY_ID), \
-        set(atlas.ENTRY_BY_ID) ^ set(framework.ops)
+    # the entries of the table's losses may be written from the table (builtin_loss)
+    assert {i for i in atlas.ENTRY_BY_ID if framework.op(i) is not None} == set(atlas.ENTRY_BY_ID)
+    assert set(framework.ops) <= set(atlas.ENTRY_BY_ID), set(framework.ops) - set(atlas.ENTRY_BY_ID)
     snippets = {}
     for entry in atlas.ENTRIES:
         snippet = entry.snippet(name)
@@ -129,7 +130,7 @@ def test_every_framework_answers_every_entry_or_says_why_not(name):
         ast.parse(snippet)  # a program a reader can paste
         assert "lossedu" not in snippet
         assert snippet.startswith(framework.imports)
-        snippets.setdefault(framework.ops[entry.id], []).append(entry.id)
+        snippets.setdefault(framework.op(entry.id), []).append(entry.id)
     # an alias is no second row: one op text answers one question (the same op at another
     # point, such as abs at 0 and at -0.0, is another question)
     for op, ids in snippets.items():

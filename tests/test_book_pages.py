@@ -1,6 +1,6 @@
 """What the book's Markdown pages state about frameworks, numbers and versions, checked.
 
-The chapters guard their prose with hidden claim-check cells (lossedu.claims); the Markdown
+The chapters guard their prose with hidden claim-check cells (lossedu.chapters.claims); the Markdown
 pages cannot run code, so their statements are checked here.
 """
 

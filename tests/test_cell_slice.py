@@ -1,9 +1,9 @@
-"""The slice of a notebook that some names need (lossedu.cell_slice): every binding the grader
+"""The slice of a notebook that some names need (lossedu.grading.cell_slice): every binding the grader
 must not skip, and what it may skip."""
 
 import pytest
 
-from lossedu.cell_slice import cell_names, needed_cells, needed_code
+from lossedu.grading.cell_slice import cell_names, needed_cells, needed_code
 
 
 @pytest.mark.parametrize("cells, needed", [

@@ -1,6 +1,6 @@
 """The exercises' tests, as the chapters write them: each chapter's own solution earns every
 point; each kind of mistake fails the tests that name it, with their message and partial
-credit, and no message shows an expected value. Then the test machinery of lossedu.check
+credit, and no message shows an expected value. Then the test machinery of lossedu.grading.check
 itself: names looked up in the notebook, errors turned into feedback, bad arguments refused."""
 
 import importlib.util
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import lossedu
-from lossedu import check
-from lossedu.exercise_cells import exercise_of, exercise_tests
+from lossedu.grading import check
+from lossedu.grading.exercise_cells import exercise_of, exercise_tests
 
 NOTEBOOKS = sorted(Path(__file__).resolve().parent.parent.glob("notebooks/*.ipynb"))
 
@@ -32,7 +32,7 @@ CHAPTER_TESTS = chapter_tests()
 
 
 def fresh_check():
-    """A copy of lossedu.check loaded afresh from its file, with an empty registry: what the
+    """A copy of lossedu.grading.check loaded afresh from its file, with an empty registry: what the
     grader runs the tests with."""
     spec = importlib.util.spec_from_file_location("lossedu._fresh_check", check.__file__)
     module = importlib.util.module_from_spec(spec)
@@ -61,7 +61,7 @@ def chapter_solution(exercise: str):
     tests, notebook = CHAPTER_TESTS[exercise]
     namespace = {}
     exec("import numpy as np\nimport jax\nimport jax.numpy as jnp\nimport torch\n"
-         "import lossedu\nfrom lossedu import metrics", namespace)
+         "import lossedu\nfrom lossedu.maths import metrics", namespace)
     solution = next(cell for cell in notebook.cells if "solution" in cell.metadata.get("tags", [])
                     and cell.cell_type == "code" and exercise_of(cell) == exercise)
     exec(solution.source, namespace)

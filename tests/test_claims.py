@@ -1,11 +1,11 @@
-"""lossedu.claims: silent when a sentence holds, a warning quoting it when it does not."""
+"""lossedu.chapters.claims: silent when a sentence holds, a warning quoting it when it does not."""
 
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lossedu.claims import CELL_TAG, claim
+from lossedu.chapters.claims import CELL_TAG, claim
 
 
 def test_a_true_claim_prints_nothing(capsys):

@@ -1,12 +1,12 @@
-"""Tests of lossedu.classification: logistic fits on cross-entropy and soft metrics, and the
+"""Tests of lossedu.chapters.classification: logistic fits on cross-entropy and soft metrics, and the
 score-function policy learner."""
 
 import numpy as np
 import pytest
 
 import lossedu
-from lossedu import metrics
-from lossedu.classification import Classifier, _logit_gradient, fit_logistic, fit_logistic_policy
+from lossedu.maths import metrics
+from lossedu.chapters.classification import Classifier, _logit_gradient, fit_logistic, fit_logistic_policy
 
 
 def imbalanced(seed=0, n=300):
@@ -75,7 +75,7 @@ def test_the_objective_says_whether_it_was_a_loss_or_a_reward():
 
 def _most_likely_labels_per_step(X, y):
     """The policy's labels before each step, replayed with the same random draws."""
-    from lossedu.score_function import score_function_estimates, sigmoid
+    from lossedu.maths.score_function import score_function_estimates, sigmoid
 
     rng, weights, bias, labels = np.random.default_rng(1), np.zeros(2), 0.0, []
     for _ in range(20):

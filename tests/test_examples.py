@@ -1,10 +1,10 @@
-"""lossedu.examples: the worked examples the chapters share."""
+"""lossedu.chapters.examples: the worked examples the chapters share."""
 
 import numpy as np
 import pytest
 
 import lossedu
-from lossedu.examples import INTERCEPT, SLOPE, line_targets, worked_example
+from lossedu.chapters.examples import INTERCEPT, SLOPE, line_targets, worked_example
 
 
 def test_worked_example_is_the_tutorials_columns():

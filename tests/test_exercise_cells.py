@@ -5,8 +5,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lossedu import assign
-from lossedu.exercise_cells import exercise_tests
+from lossedu.grading import assign
+from lossedu.grading.exercise_cells import exercise_tests
 
 PUBLIC = '''@check.test_case("7.1", points=2, failure_message="wrong")
 def test_values(f, g):

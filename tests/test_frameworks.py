@@ -230,6 +230,6 @@ def test_print_versions_fits_a_page_in_two_lines(capsys, monkeypatch):
     assert len(lines) == 2 and all(len(line) <= 74 for line in lines)
     assert ", ".join(lines) == lossedu.versions_line()
     long = {"numpy": "2.1.3", "torch": "2.11.0+cu130", "tensorflow": "2.20.0", "jax": "0.7.2"}
-    monkeypatch.setattr(lossedu.frameworks, "framework_versions", lambda names: long)
+    monkeypatch.setattr(lossedu.frameworks.environment, "framework_versions", lambda names: long)
     lossedu.print_versions()
     assert capsys.readouterr().out.splitlines()[1] == "torch 2.11.0+cu130, tensorflow 2.20.0, jax 0.7.2"

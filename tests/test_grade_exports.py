@@ -6,10 +6,10 @@ import csv
 
 import pytest
 
-from lossedu import assign
-from lossedu.grade_exports import (export, item_statistics, read_roster, write_canvas,
+from lossedu.grading import assign
+from lossedu.grading.grade_exports import (export, item_statistics, read_roster, write_canvas,
                                    write_moodle)
-from lossedu.gradebook import Row, feedback_text, read_gradebook, write_gradebook
+from lossedu.grading.gradebook import Row, feedback_text, read_gradebook, write_gradebook
 
 
 def row(student, test, points, most=1.0, hidden=False, feedback=None, notebook="02_grad.ipynb",

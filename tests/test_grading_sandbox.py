@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 from grading_class import ATTACKS, EXPECTED, FULL, GOOD, HONEST, LIMITS, fixture_notebook, row_of
-from lossedu import assign
-from lossedu.sandbox import Limits, sandbox_problem
+from lossedu.grading import assign
+from lossedu.grading.sandbox import Limits, sandbox_problem
 
 
 @pytest.mark.parametrize("student", ATTACKS)
@@ -86,7 +86,7 @@ def grader_without_bubblewrap(tmp_path, *args):
     (tmp_path / "subs" / "alice").mkdir(parents=True, exist_ok=True)
     nbformat.write(fixture_notebook(), tmp_path / "subs" / "alice" / "90_fixture.ipynb")
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no bwrap on it
-    return subprocess.run([sys.executable, "-m", "lossedu.assign", "grade", "subs", "--source",
+    return subprocess.run([sys.executable, "-m", "lossedu.grading.assign", "grade", "subs", "--source",
                            "source", "--out", "grades", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
 

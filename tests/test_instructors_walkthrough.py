@@ -32,7 +32,7 @@ def walkthrough_blocks() -> tuple[list[str], list[str]]:
 
 def exercise_notebook(cells: list[str]):
     """The notebook the page's step 1 describes."""
-    notebook = new_notebook(cells=[new_code_cell("import numpy as np\nfrom lossedu import check"),
+    notebook = new_notebook(cells=[new_code_cell("import numpy as np\nfrom lossedu.grading import check"),
                                    new_markdown_cell("### Exercise 7.1 (code)\nWrite my_mse_grad.")])
     for source, tags in zip(cells, CELL_TAGS, strict=True):
         cell = new_code_cell(source.rstrip("\n"))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import lossedu
-from lossedu import metrics
+from lossedu.maths import metrics
 
 SOFT = {
     "soft_f1": (metrics.soft_f1, metrics.soft_f1_grad, metrics.f1),

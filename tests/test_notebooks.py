@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lossedu.claims import CELL_TAG
+from lossedu.chapters.claims import CELL_TAG
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -61,7 +61,7 @@ def test_every_figure_has_alt_text(path):
     for cell in code_cells(load(path)):
         data = [output.get("data", {}) for output in cell.outputs]
         sliders = [d["text/html"] for d in data if 'class="lossedu-slider"' in d.get("text/html", "")]
-        if sliders:  # each picture's alt text is in the HTML (lossedu.sliders)
+        if sliders:  # each picture's alt text is in the HTML (lossedu.chapters.sliders)
             alts = [alt for page in sliders for alt in re.findall(r'alt="([^"]*)"', page)]
             assert alts and all(len(alt) > 40 for alt in alts), cell.source
         elif any("image/png" in d for d in data):
@@ -124,7 +124,7 @@ def claim_checks(notebook):
 @pytest.mark.parametrize("path", NOTEBOOKS + BOOK_NOTEBOOKS, ids=lambda p: p.name)
 def test_claims_in_the_prose_are_checked_by_hidden_silent_cells(path):
     checks = claim_checks(load(path))
-    assert len(checks) >= (5 if path in NOTEBOOKS else 1), "check the chapter's claims (lossedu.claims)"
+    assert len(checks) >= (5 if path in NOTEBOOKS else 1), "check the chapter's claims (lossedu.chapters.claims)"
     for cell in checks:
         assert "remove-cell" in cell.metadata["tags"], f"claim check shown on the page: {cell.source}"
         assert "claim(" in cell.source, f"a claim-check cell that checks nothing: {cell.source}"
@@ -178,7 +178,7 @@ def lossedu_helpers_called(source: str, context: str = "") -> list[str]:
     ...                        context="import lossedu\\nfrom lossedu import atlas")
     ['import_tensorflow', 'run']
     >>> lossedu_helpers_called("fit_line('numpy', 'mae', x, y)\\nfit_line(fw, 'mae', x, y)",
-    ...                        context="from lossedu.training import fit_line")
+    ...                        context="from lossedu.chapters.training import fit_line")
     ['fit_line']
     >>> lossedu_helpers_called("jax.grad(f)(x)\\ntape.gradient(y, x)\\nrun()")
     []

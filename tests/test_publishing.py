@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lossedu import publish
+from lossedu.chapters import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -144,13 +144,13 @@ def test_missing_extras_are_one_clear_line(tmp_path):
     from lossedu import extras
 
     with pytest.raises(extras.MissingExtra, match=r'pip install "lossedu\[assign\]"') as error:
-        extras.require("assign", "no_such_module_here", "lossedu.assign")
+        extras.require("assign", "no_such_module_here", "lossedu.grading.assign")
     assert "\n" not in str(error.value) and error.value.name == "no_such_module_here"
     with pytest.raises(ValueError, match="unknown extra"):
         extras.require("everything", "json", __name__)
     # as a command, without nbformat: one line on stderr, exit status 1, no traceback
     blocker = "import sys; sys.modules['nbformat'] = None; import runpy; " \
-              "runpy.run_module('lossedu.assign', run_name='__main__')"
+              "runpy.run_module('lossedu.grading.assign', run_name='__main__')"
     done = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True,
                           cwd=tmp_path)
     assert done.returncode == 1
@@ -237,10 +237,10 @@ def test_a_fork_rewrites_every_link_and_leaves_none_to_the_original(forked):
 
 
 def test_a_fork_twice_changes_nothing_more_and_a_bad_name_is_refused(forked):
-    again = subprocess.run([sys.executable, "-m", "lossedu.publish", "fork", "Some-One/their-course"],
+    again = subprocess.run([sys.executable, "-m", "lossedu.chapters.publish", "fork", "Some-One/their-course"],
                            cwd=forked, capture_output=True, text=True)
     assert again.returncode == 0 and again.stdout.startswith("updated 0 file(s)"), again.stdout
-    bad = subprocess.run([sys.executable, "-m", "lossedu.publish", "fork", "not a repository"],
+    bad = subprocess.run([sys.executable, "-m", "lossedu.chapters.publish", "fork", "not a repository"],
                          cwd=forked, capture_output=True, text=True)
     assert bad.returncode == 2 and "expected a GitHub repository as OWNER/NAME" in bad.stderr
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import lossedu
-from lossedu import metrics
-from lossedu.score_function import exact_expected_reward, score_function_estimates, sigmoid
+from lossedu.maths import metrics
+from lossedu.maths.score_function import exact_expected_reward, score_function_estimates, sigmoid
 
 Y = np.array([1, 0, 0, 1, 0, 1])
 LOGITS = np.array([0.3, -1.2, 0.8, -0.4, 0.1, 1.5])

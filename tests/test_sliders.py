@@ -1,4 +1,4 @@
-"""Slider figures (lossedu.sliders): one picture per value, self-contained, and bad input refused."""
+"""Slider figures (lossedu.chapters.sliders): one picture per value, self-contained, and bad input refused."""
 
 import base64
 import html
@@ -8,7 +8,7 @@ import re
 import matplotlib.pyplot as plt
 import pytest
 
-from lossedu.sliders import slider_figure
+from lossedu.chapters.sliders import slider_figure
 
 
 def draw(slope):

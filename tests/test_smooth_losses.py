@@ -1,5 +1,7 @@
-"""Huber, smooth L1, pseudo-Huber and log-cosh: values, gradients, stability, and agreement with
-PyTorch's huber_loss / smooth_l1_loss and Keras' Huber / LogCosh, also exactly at |r| = delta."""
+"""Every loss of the table against its high-precision reference (tests/references.py), and the
+smooth ones (Huber, smooth L1, pseudo-Huber, log-cosh, MSE and any loss added without a kink):
+gradients, stability, and agreement with PyTorch's huber_loss / smooth_l1_loss and Keras' Huber
+/ LogCosh, also exactly at |r| = delta."""
 
 import warnings
 from fractions import Fraction
@@ -12,20 +14,20 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import lossedu
-from references import DERIVATIVES, LOSSES, assert_as_expected, expect_grad, expect_loss, to_mpf
+from references import (DERIVATIVES, KINKS, LOSSES, ROUNDINGS, assert_as_expected, expect_grad,
+                        expect_loss, to_mpf)
 from strategies import FLOAT_DTYPES, examples, pairs, parameters, reductions
 
-SMOOTH = {
-    "huber": (lossedu.huber, lossedu.huber_grad, "delta"),
-    "smooth_l1": (lossedu.smooth_l1, lossedu.smooth_l1_grad, "beta"),
-    "pseudo_huber": (lossedu.pseudo_huber, lossedu.pseudo_huber_grad, "delta"),
-    "log_cosh": (lossedu.log_cosh, lossedu.log_cosh_grad, None),
-}
+from registry import LOSS_NAMES, SMOOTH_NAMES, functions
+
+# every loss of the table, by name: (loss, gradient, keyword of its first parameter)
+ALL = {name: functions(name) for name in LOSS_NAMES}
+SMOOTH = {name: ALL[name] for name in SMOOTH_NAMES}
 TOLERANCE = {np.float16: dict(rtol=4e-3, atol=1e-5), np.float32: dict(rtol=1e-5, atol=1e-6),
              np.float64: dict(rtol=1e-10, atol=1e-12)}
 
 
-@pytest.mark.parametrize("name", SMOOTH)
+@pytest.mark.parametrize("name", ALL)
 @settings(max_examples=examples(100))
 @given(pair=pairs(), reduction=reductions, parameter=parameters)
 @example(pair=(np.zeros(1), np.array([1e308])), reduction="none", parameter=0.5)
@@ -36,7 +38,7 @@ def test_values_match_high_precision_references_from_subnormal_to_overflow(name,
     textbook formulas, for residuals from subnormal to the largest float, float16/32/64 and
     mixed pairs, 0-d to 2-d; within a few roundings of the dtype computed in, returned in
     y_pred's dtype, or an overflow is a ValueError with the exact message."""
-    loss, _, keyword = SMOOTH[name]
+    loss, _, keyword = ALL[name]
     parameter = parameter if keyword else 1.0
     options = {keyword: parameter} if keyword else {}
     y_true, y_pred = pair
@@ -44,7 +46,7 @@ def test_values_match_high_precision_references_from_subnormal_to_overflow(name,
                        expect_loss(name, y_true, y_pred, reduction, parameter))
 
 
-@pytest.mark.parametrize("name", SMOOTH)
+@pytest.mark.parametrize("name", ALL)
 @settings(max_examples=examples(100))
 @given(pair=pairs(), reduction=reductions, parameter=parameters)
 @example(pair=(np.zeros(1), np.array([1e308])), reduction="none", parameter=0.5)
@@ -54,7 +56,7 @@ def test_gradients_match_high_precision_references_from_subnormal_to_overflow(
     """The derivatives worked out by hand (clip(r, -delta, delta), r / beta or sign(r),
     r / sqrt(1 + (r/delta)**2), tanh r), exactly or with mpmath, over the same inputs as the
     values above."""
-    _, grad, keyword = SMOOTH[name]
+    _, grad, keyword = ALL[name]
     parameter = parameter if keyword else 1.0
     options = {keyword: parameter} if keyword else {}
     y_true, y_pred = pair
@@ -81,6 +83,18 @@ def test_at_the_threshold_huber_is_quadratic_and_smooth_l1_linear_to_the_last_bi
     assert smooth_l1.tolist() == [p / 2, 0.0]
     assert lossedu.huber_grad(y_true, y_pred, delta=p, reduction="none")[0] == y_pred[0] - y_true[0]
     assert abs(lossedu.smooth_l1_grad(y_true, y_pred, beta=p, reduction="none")[0]) == 1.0
+
+
+@pytest.mark.parametrize("name", LOSS_NAMES)
+def test_every_loss_of_the_table_has_a_reference(name):
+    """A loss added to the table fails here until tests/references.py can say what it must
+    return: its value and derivative computed without lossedu, and its error budget."""
+    missing = [table for table, held in (("LOSSES", LOSSES), ("DERIVATIVES", DERIVATIVES),
+                                          ("ROUNDINGS", ROUNDINGS)) if name not in held]
+    assert missing == [], (f"the loss {name!r} has no reference value: add it to "
+                           f"{', '.join(missing)} in tests/references.py")
+    assert (name in KINKS) == lossedu.loss_definition(name).has_kink, \
+        f"tests/references.py's KINKS and the table disagree on whether {name!r} has a kink"
 
 
 @pytest.mark.parametrize("name", LOSSES)

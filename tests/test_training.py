@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lossedu
-from lossedu.training import (TRAINERS, constant_gradient, constant_optimum, constant_path,
+from lossedu.chapters.training import (TRAINERS, constant_gradient, constant_optimum, constant_path,
                               descend, fit_line, loss_surface)
 
 X = np.arange(5, dtype=np.float32)
@@ -134,7 +134,7 @@ def test_loss_surface_rejects_bad_grids():
 
 
 def test_line_and_constant_gradients_match_finite_differences():
-    from lossedu.training import constant_gradient, line_gradient
+    from lossedu.chapters.training import constant_gradient, line_gradient
 
     x, y = X.astype(np.float64), Y.astype(np.float64)  # finite differences need float64
     for loss, options in [("mse", {}), ("huber", {"delta": 0.7}), ("log_cosh", {}), ("mae", {})]:
@@ -150,7 +150,7 @@ def test_line_and_constant_gradients_match_finite_differences():
 
 
 def test_line_gradient_validates_its_data():
-    from lossedu.training import line_gradient
+    from lossedu.chapters.training import line_gradient
 
     with pytest.raises(ValueError, match="shape"):
         line_gradient("mse", [0.0, 1.0], [1.0])
@@ -159,7 +159,7 @@ def test_line_gradient_validates_its_data():
 
 
 def test_constant_optimum_is_the_mean_the_median_and_the_huber_minimiser():
-    from lossedu.training import constant_optimum
+    from lossedu.chapters.training import constant_optimum
 
     y = np.array([1.0, 2.0, 2.5, 3.0, 4.5, 6.0, 12.0])
     assert constant_optimum("mse", y) == pytest.approx(y.mean(), abs=1e-12)
@@ -182,7 +182,7 @@ def test_constant_optimum_is_the_mean_the_median_and_the_huber_minimiser():
     ("hinge", [1.0, 2.0], ValueError, "unknown loss"),
 ])
 def test_constant_optimum_rejects_bad_input(loss, y, error, word):
-    from lossedu.training import constant_optimum
+    from lossedu.chapters.training import constant_optimum
 
     with pytest.raises(error, match=word):
         constant_optimum(loss, y)
@@ -227,14 +227,17 @@ def test_a_diverging_numpy_fit_is_told_apart_from_an_overflowing_argument():
     # the numpy loop catches only lossedu's Overflow, so a wrong subgradient is reported as such
     with pytest.raises(TypeError, match="mse has no kink, so it takes no subgradient"):
         fit_line("numpy", "mse", X, Y, subgradient=0.5)
-    with pytest.raises(lossedu.validation.Overflow):
+    with pytest.raises(lossedu.maths.validation.Overflow):
         lossedu.mse_grad(np.float16([0.0]), np.float16([40000.0]))
 
 
-def test_the_logistic_fits_are_still_importable_from_training():
-    from lossedu import classification, training
+def test_the_logistic_fits_are_still_importable_from_training_with_a_warning():
+    from lossedu.chapters import classification, training
 
-    assert training.fit_logistic is classification.fit_logistic
+    with pytest.warns(DeprecationWarning, match="training.fit_logistic moved to "
+                                                "lossedu.chapters.classification") as caught:
+        assert training.fit_logistic is classification.fit_logistic
+    assert caught[0].filename == __file__
     with pytest.raises(AttributeError, match="no attribute 'fit_logistics'"):
         training.fit_logistics
 
@@ -278,7 +281,7 @@ def test_constant_path_refuses_an_unknown_loss():
 
 
 def test_a_history_is_made_from_the_steps_a_chapter_records():
-    history = lossedu.training.History.of_steps([(2.0, 1.0, 0.5), (1.5, 0.5)])
+    history = lossedu.chapters.training.History.of_steps([(2.0, 1.0, 0.5), (1.5, 0.5)])
     assert history.weight.tolist() == [2.0, 1.5] and history.loss.tolist() == [0.5]
     assert history.bias.dtype == np.float32
 
@@ -287,4 +290,4 @@ def test_a_history_is_made_from_the_steps_a_chapter_records():
                                     [(2.0, 1.0, 0.5), (1.5, 0.5, 0.1)]])
 def test_a_record_without_the_final_parameters_or_a_loss_per_step_is_refused(record):
     with pytest.raises(ValueError, match="before each step"):
-        lossedu.training.History.of_steps(record)
+        lossedu.chapters.training.History.of_steps(record)

@@ -22,7 +22,8 @@ from typing import Callable
 
 import numpy as np
 
-from .frameworks import FRAMEWORKS, Missing
+from ..maths.loss_table import LOSSES, ElementwiseLoss
+from .frameworks import FRAMEWORKS, LOSS_TIE, Missing
 from .subgradients import (TOLERANCE, GradientSet, ball, identity_plus_density, interval, only,
                            segment, simplex)
 
@@ -96,8 +97,34 @@ class Entry:
     @property
     def calls(self) -> dict:
         """How each framework writes the op (``"—"`` where it has none)."""
-        return {name: (op if isinstance(op := f.ops.get(self.id, "?"), str) else "—")
+        return {name: (op if isinstance(op := f.op(self.id) or "?", str) else "—")
                 for name, f in FRAMEWORKS.items()}
+
+
+def loss_tie_entry(definition: ElementwiseLoss) -> Entry:
+    """The atlas entry of a loss of lossedu's table that has a kink at r = 0: the gradient of
+    the frameworks' built-in where predictions equal their targets, made from the table
+    (its title, its value, and its interval of subgradients, divided by N for the mean). Each
+    framework writes the built-in from the names the table gives
+    (:attr:`lossedu.atlas.frameworks.Framework.builtin_loss`).
+
+    >>> entry = loss_tie_entry(LOSSES["mae"])
+    >>> entry.id, entry.gradients.contains([0.5, -0.5]), entry.min_norm
+    ('mae_loss_tie', True, [0.0, 0.0])
+    """
+    point = [1.0, 2.0]
+    low, high = definition.kink_subgradients
+    defaults = {p.name: p.default for p in definition.parameters}
+    with_defaults = f" ({', '.join(f'{k} = {v:g}' for k, v in defaults.items())})" if defaults else ""
+    return Entry(
+        f"{definition.name}{LOSS_TIE}", "losses",
+        f"gradient w.r.t. y_pred of the built-in {definition.title}{with_defaults} at "
+        f"y_pred = y_true = [1, 2]",
+        f"What does the {definition.title} return when a prediction equals its target?",
+        {"y_pred": point},
+        lambda v: float(np.mean(definition.value(np.asarray(v) - point, **defaults))),
+        constants={"y_true": point},
+        gradients=interval(low / len(point), high / len(point)), min_norm=[0.0] * len(point))
 
 
 def _sum(f):
@@ -436,12 +463,8 @@ ENTRIES: list[Entry] = [
           maths="at a repeated eigenvalue the eigenvectors are not unique, and V[0, 0] jumps "
                 "with the direction of the perturbation: no derivative"),
     # --- losses -----------------------------------------------------------------------------
-    Entry("mae_loss_tie", "losses",
-          "gradient w.r.t. y_pred of the built-in mean absolute error at y_pred = y_true = [1, 2]",
-          "What does the MAE loss return when a prediction equals its target?",
-          {"y_pred": [1.0, 2.0]}, lambda v: float(np.mean(np.abs(v - [1.0, 2.0]))),
-          constants={"y_true": [1.0, 2.0]}, gradients=interval(-0.5, 0.5),
-          min_norm=[0.0, 0.0]),
+    # every loss of lossedu's table with a kink at r = 0 (MAE, and any loss added with one)
+    *(loss_tie_entry(definition) for definition in LOSSES.values() if definition.has_kink),
     Entry("huber_threshold", "losses",
           "d/dr of the Huber loss with delta = 2 at r = 2 (y_pred = 2, y_true = 0)",
           "Is the Huber loss differentiable where |r| = delta?",

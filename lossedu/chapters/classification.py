@@ -76,7 +76,7 @@ def fit_logistic(features, labels, *, loss: str = "cross_entropy", learning_rate
                  steps: int = 500) -> Classifier:
     """Train logistic regression from zero weights by gradient descent on ``loss``:
     ``"cross_entropy"``, or ``1 - surrogate`` for ``"soft_f1"``, ``"soft_iou"``, ``"soft_dice"``
-    (analytic gradients from :mod:`lossedu.metrics`, chained through the sigmoid).
+    (analytic gradients from :mod:`lossedu.maths.metrics`, chained through the sigmoid).
 
     >>> model = fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1], steps=2000)
     >>> model.predict([[0.0], [3.0]]).tolist()
@@ -102,7 +102,7 @@ def fit_logistic_policy(features, labels, reward: Callable, *, rng: np.random.Ge
     ``objective[t]`` is the reward of the policy's most likely labels (probability at least
     0.5) before step t.
 
-    >>> from lossedu import metrics
+    >>> from lossedu.maths import metrics
     >>> model = fit_logistic_policy([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1], metrics.accuracy,
     ...                             rng=np.random.default_rng(0), steps=200)
     >>> model.predict([[0.0], [3.0]]).tolist()

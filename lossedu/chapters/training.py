@@ -13,7 +13,7 @@ framework, a generic descent loop, and what they need.
 - :func:`loss_surface` evaluates a loss on a grid of (weight, bias);
   :func:`reference_functions` gives lossedu's (loss, gradient) pair for a loss name.
 
-Classification (logistic fits and the policy learner) is in :mod:`lossedu.classification`.
+Classification (logistic fits and the policy learner) is in :mod:`lossedu.chapters.classification`.
 
 >>> history = fit_line("numpy", "mse", [0.0, 1.0, 2.0], [1.0, 3.0, 5.0], learning_rate=0.1, steps=200)
 >>> round(float(history.weight[-1]), 3), round(float(history.bias[-1]), 3)
@@ -328,9 +328,14 @@ def constant_optimum(loss: str, y, **options) -> float:
 
 
 def __getattr__(name: str):
-    # The logistic fits moved to lossedu.classification; old imports keep working.
+    """A deprecation shim: the logistic fits moved to :mod:`lossedu.chapters.classification`."""
     if name in ("Classifier", "CLASSIFIER_LOSSES", "fit_logistic", "fit_logistic_policy"):
+        import warnings
+
         from . import classification
 
+        warnings.warn(f"{__name__}.{name} moved to lossedu.chapters.classification; import it "
+                      f"from there (the old name goes in lossedu 0.3)", DeprecationWarning,
+                      stacklevel=2)
         return getattr(classification, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,8 @@
 """Optional dependencies: import one, or say in one line how to install it.
 
 The library needs only NumPy and matplotlib. The instructors' tools need more, declared as
-extras in ``pyproject.toml``: :mod:`lossedu.assign` needs nbformat, nbclient and nbconvert
-(``pip install "lossedu[assign]"``), and :mod:`lossedu.publish` needs nbformat and PyYAML
+extras in ``pyproject.toml``: :mod:`lossedu.grading.assign` needs nbformat, nbclient and nbconvert
+(``pip install "lossedu[assign]"``), and :mod:`lossedu.chapters.publish` needs nbformat and PyYAML
 (``pip install "lossedu[publish]"``).
 
 :func:`require` imports a module that an extra provides (:data:`EXTRAS` lists the modules of

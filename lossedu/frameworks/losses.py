@@ -24,7 +24,7 @@ from .environment import FRAMEWORKS, check_framework_dtype, import_tensorflow, j
 def loss_parameters(loss: str, parameters: dict) -> dict:
     """Check the keyword parameters of ``loss`` (``delta`` for huber and pseudo_huber, ``beta``
     for smooth_l1, none for the others) and fill in the defaults; see
-    :meth:`lossedu.loss_table.ElementwiseLoss.check_parameters`.
+    :meth:`lossedu.maths.loss_table.ElementwiseLoss.check_parameters`.
 
     >>> loss_parameters("huber", {})
     {'delta': 1.0}

@@ -3,8 +3,8 @@
 The chapter notebooks are the one annotated source. A cell tagged ``solution`` holds an answer:
 in a code cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (or the whole
 cell if it has no markers); in a markdown cell, the whole cell. Cells tagged ``tests`` hold the
-exercise's tests, public or hidden, each with its points (:mod:`lossedu.exercise_cells`,
-:mod:`lossedu.check`); a cell tagged ``check`` runs the public ones for the student. All carry
+exercise's tests, public or hidden, each with its points (:mod:`lossedu.grading.exercise_cells`,
+:mod:`lossedu.grading.check`); a cell tagged ``check`` runs the public ones for the student. All carry
 ``metadata["lossedu"]["exercise"]``. These follow nbgrader's conventions (tags, markers) and
 otter-grader's test cases, and the versions written here carry nbgrader's cell metadata too.
 
@@ -12,14 +12,14 @@ otter-grader's test cases, and the versions written here carry nbgrader's cell m
 tests by a line that counts them, outputs cleared) and ``instructor/`` (as the source, with the
 metadata) versions; ``python -m lossedu.assign grade SUBMISSIONS`` grades
 ``SUBMISSIONS/<student>/<chapter>.ipynb``. Every file is read and hashed once, first. Each
-notebook then runs in a sandbox of its own (:mod:`lossedu.sandbox`: bubblewrap, a private
+notebook then runs in a sandbox of its own (:mod:`lossedu.grading.sandbox`: bubblewrap, a private
 scratch folder, no network, time, memory and output limits), followed by one grading cell per
 exercise. That cell runs the exercise's tests from the source notebook with a fresh copy of
-:mod:`lossedu.check` in the student's kernel and writes the verdict, with a nonce made for that
+:mod:`lossedu.grading.check` in the student's kernel and writes the verdict, with a nonce made for that
 run, to a file, so a printed line cannot pass for a verdict. After all runs, the gradebook (one
 row per student and test, with the sha256 of each graded file), the feedback files, the item
 statistics and, given a roster, the Canvas and Moodle files are written
-(:mod:`lossedu.gradebook`, :mod:`lossedu.grade_exports`). A notebook that is broken in any way
+(:mod:`lossedu.grading.gradebook`, :mod:`lossedu.grading.grade_exports`). A notebook that is broken in any way
 gets rows with 0 points and a line saying what happened, and never stops the other students'
 grading. Given students or exercises, ``grade`` regrades only those.
 
@@ -31,7 +31,7 @@ What the module holds:
   tests and adds nbgrader metadata), :func:`student_version`, :func:`instructor_version`, and
   :func:`release`, which writes both versions of every notebook;
 - the grading (the exercises and their tests read by
-  :func:`lossedu.exercise_cells.exercise_tests`): :func:`grade_notebook` (one submission), :func:`grade` (every submission or a regrade, then
+  :func:`lossedu.grading.exercise_cells.exercise_tests`): :func:`grade_notebook` (one submission), :func:`grade` (every submission or a regrade, then
   the reports), :func:`regrade_report` (what a regrade changed),
   :func:`check_workers` (the number of notebooks run at once, checked to be a positive integer),
   :func:`contained_attempts` (what a notebook tried that the sandbox stopped), :class:`Row` (one
@@ -221,7 +221,7 @@ def release(source: Path, out: Path) -> list[Path]:
 def _grading_cell(exercise: str, sources: list[str], verdict_path: Path,
                   nonce: str) -> nbformat.NotebookNode:
     # Runs in the student's kernel after their notebook, and reaches nothing through the
-    # notebook's names: a copy of lossedu.check loaded afresh from its file runs the exercise's
+    # notebook's names: a copy of lossedu.grading.check loaded afresh from its file runs the exercise's
     # tests (their code from the source notebook, hidden ones included) and writes the verdict,
     # with this cell's nonce, to a file. It prints nothing, so a printed line cannot pass for a
     # verdict; the cell is kept out of the kernel's input history, so the notebook's own code
@@ -308,7 +308,7 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
                    submitted: tuple[bytes | OSError, str] | None = None,
                    exercises: set[str] | None = None) -> list[Row]:
     """Grade one submitted notebook against its source ``original`` (every exercise with tests,
-    or those in ``exercises``), executed by :func:`lossedu.sandbox.execute_isolated` (in a
+    or those in ``exercises``), executed by :func:`lossedu.grading.sandbox.execute_isolated` (in a
     sandbox unless ``sandbox`` is False): one row per test. ``submitted`` is the file's bytes
     and sha256 if the caller has read them already."""
     graded = {exercise: tests for exercise, tests in exercise_tests(original).items()
@@ -350,7 +350,7 @@ def grade_notebook(path: Path, original, *, student: str, limits: Limits = Limit
     to_check = {exercise: tests for exercise, tests in graded.items() if exercise not in results}
     if not to_check:
         return rows(results)
-    # First only the code the tests' names need, statement by statement (lossedu.cell_slice).
+    # First only the code the tests' names need, statement by statement (lossedu.grading.cell_slice).
     # A run that raised anything but NotImplementedError, gave no verdict or found a name
     # missing may have missed something: then the whole notebook runs, and its verdicts count.
     names = set().union(*(tests.names for tests in to_check.values()))
@@ -431,14 +431,14 @@ def grade(submissions: Path, source: Path, out: Path, *, limits: Limits = Limits
     """Grade ``submissions/<student>/<notebook>.ipynb`` against the notebooks in ``source``;
     write ``out/gradebook.csv`` (one row per student and test), ``out/feedback/<student>.txt``,
     the item statistics (``out/statistics.csv`` and ``.html``), with a ``roster`` the Canvas
-    and Moodle files (:mod:`lossedu.grade_exports`), and ``out/report.txt``; return the rows.
+    and Moodle files (:mod:`lossedu.grading.grade_exports`), and ``out/report.txt``; return the rows.
 
     Given ``students`` or ``exercises`` (ids), it regrades only those, starting from the
     gradebook already in ``out`` (and, without a ``roster``, the copy of the roster that the
     grading kept there), and the report says which rows changed.
 
     Every submission is read (and hashed) once, before any notebook runs, and graded from those
-    bytes. Each runs in a sandbox of its own (:mod:`lossedu.sandbox`) within ``limits``;
+    bytes. Each runs in a sandbox of its own (:mod:`lossedu.grading.sandbox`) within ``limits``;
     ``workers`` run at the same time. Without ``sandbox`` it warns (:class:`UnsandboxedGrading`)
     and runs them with the caller's rights. The reports are written after all runs; a
     submission or source notebook that changed on disk meanwhile is reported.

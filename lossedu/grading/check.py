@@ -1,7 +1,7 @@
 """Self-checks for the exercises, run from tests written in the notebooks themselves.
 
 An exercise's tests live in the notebook, in code cells tagged ``tests`` (see
-:mod:`lossedu.exercise_cells`): functions decorated with :func:`test_case`, in the style of
+:mod:`lossedu.grading.exercise_cells`): functions decorated with :func:`test_case`, in the style of
 otter-grader's test cases. Each names the exercise, its points, whether it is hidden, and the
 message a student reads when it fails. Its parameters name what the student defines; they are
 looked up in the notebook, so ``def test_sign(my_mae_grad)`` is called with the student's
@@ -14,7 +14,7 @@ checks their points). :func:`exercise` is the student's self-check: it runs the 
 (:func:`run_tests`, each through :func:`run_test`, giving an :class:`Outcome`) and returns an
 :class:`ExerciseReport` that says how many hidden tests (and points) run only at grading; in a
 student version, where the hidden tests' code is gone, :func:`hidden_tests` stands in for them.
-The grader (:mod:`lossedu.assign`) runs every test, public and hidden, through
+The grader (:mod:`lossedu.grading.assign`) runs every test, public and hidden, through
 :func:`write_verdict`, from the instructor's notebook, never from the student's copy. :func:`number` and
 :func:`points_text` write points as every report shows them.
 
@@ -257,13 +257,13 @@ def exercise(exercise: str, namespace: dict | None = None) -> ExerciseReport:
 
 
 def write_verdict(exercise: str, path: str, nonce: str, sources: list[str]) -> None:
-    """The grader's end of a check (:mod:`lossedu.assign`): run the test cells ``sources`` (from
+    """The grader's end of a check (:mod:`lossedu.grading.assign`): run the test cells ``sources`` (from
     the instructor's notebook), then every test of ``exercise``, public and hidden, against the
     caller's globals (the student's notebook); write ``nonce`` and the results as one JSON line
     to ``path``. Nothing is printed.
 
     The grader runs this from a copy of this module loaded afresh from its file, so nothing the
-    notebook did to ``lossedu.check`` or to its own names (``print``, ``json``, ...) changes the
+    notebook did to ``lossedu.grading.check`` or to its own names (``print``, ``json``, ...) changes the
     verdict. The test cells run in order in one namespace of their own (as they share one in
     the notebook), with ``check`` bound to this copy: they import what they use.
     """

@@ -4,7 +4,7 @@ An exercise is the cells that carry ``metadata["lossedu"]["exercise"]`` (``"2.1"
 solution (tagged ``solution``), the self-check (tagged ``check``, calling
 ``check.exercise("2.1")``) and its tests, in code cells tagged ``tests``. A test cell holds
 functions decorated with ``check.test_case("2.1", points=..., hidden=..., failure_message=...)``
-(:func:`lossedu.check.test_case`), written with literal arguments so that they can be read
+(:func:`lossedu.grading.check.test_case`), written with literal arguments so that they can be read
 here. A cell holds public tests or hidden tests, never both: releasing an assignment removes
 the cells of hidden tests from the student version. A test cell without tests holds what the
 tests share (helpers, data) and is public; a function named ``test...`` in a test cell must be

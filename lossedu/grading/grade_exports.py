@@ -15,7 +15,7 @@ missing. :func:`item_statistics` makes an :class:`ItemStatistic` per exercise an
 which :func:`write_statistics_csv` and :func:`write_statistics_html` write. :func:`export`
 writes every file and returns the report's lines.
 
->>> from lossedu.gradebook import Row
+>>> from lossedu.grading.gradebook import Row
 >>> rows = [Row("ada", "02_gradients.ipynb", "2.1", "test_sign", False, 1.0, 1.0, "passed", "-"),
 ...         Row("ada", "02_gradients.ipynb", "2.1", "test_tie", True, 0.0, 1.0, "0 at a tie", "-")]
 >>> assignment_totals(rows)

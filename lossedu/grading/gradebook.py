@@ -1,7 +1,7 @@
 """The grader's gradebook: one :class:`Row` per student and test, written as a CSV
 (:func:`write_gradebook`) and read back (:func:`read_gradebook`: a regrade starts from it), and
 the feedback each student gets (:func:`feedback_text`, written by :func:`write_feedback` to
-:func:`feedback_file_name`), with points written by :func:`lossedu.check.number`.
+:func:`feedback_file_name`), with points written by :func:`lossedu.grading.check.number`.
 
 >>> row = Row("alice", "02.ipynb", "2.1", "test_sign", True, 1.0, 1.0, "passed", "ab12")
 >>> row.visibility, row.passed

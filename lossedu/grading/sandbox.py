@@ -1,6 +1,6 @@
 """Run one notebook in a sandbox, within limits, and get the executed copy back.
 
-The grader (:mod:`lossedu.assign`) hands each submission to :func:`execute_isolated`. A fresh
+The grader (:mod:`lossedu.grading.assign`) hands each submission to :func:`execute_isolated`. A fresh
 Python process, the *driver*, executes the notebook in a fresh kernel (nbclient) and sends the
 executed notebook, and the files its cells wrote to ``<scratch>/results``, back on a pipe. With
 bubblewrap (Linux), the driver and its kernel run in a sandbox:
@@ -116,11 +116,9 @@ def sandbox_problem() -> str | None:
 
 
 def _python_paths() -> list[Path]:
-    import lossedu
-
     paths = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
                                          sys.base_exec_prefix)}
-    paths.add(Path(lossedu.__file__).resolve().parent)  # an editable install lives elsewhere
+    paths.add(Path(__file__).resolve().parents[1])  # lossedu: an editable install lives elsewhere
     paths.update(Path(p).resolve() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
     return sorted(p for p in paths if p.exists())
 
@@ -176,7 +174,7 @@ def execute_isolated(notebook, limits: Limits, *, scratch: Path, sandbox: bool =
         raise SandboxUnavailable(problem)
     job = json.dumps({"notebook": notebook, "scratch": str(scratch), "kernel_name": kernel_name,
                       "limits": {f.name: getattr(limits, f.name) for f in fields(limits)}})
-    command = [sys.executable, "-m", "lossedu.sandbox"]
+    command = [sys.executable, "-m", "lossedu.grading.sandbox"]
     if sandbox:
         command = [*_bwrap_arguments(Path(scratch), hidden, limits), *command]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -272,7 +270,7 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-# The driver: what runs inside the sandbox (python -m lossedu.sandbox), reading its job on stdin.
+# The driver: what runs inside the sandbox (python -m lossedu.grading.sandbox), reading its job on stdin.
 
 def _make_client(notebook, scratch: Path, limits: Limits, kernel_name: str):
     from nbclient import NotebookClient

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
-from lossedu.publish import repository
+from lossedu.chapters.publish import repository
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"

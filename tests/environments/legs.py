@@ -40,8 +40,8 @@ from pathlib import Path
 
 import nbformat
 
-from lossedu.extras import EXTRAS
-from lossedu.publish import repository
+from lossedu.common.extras import EXTRAS
+from lossedu.chapters.publish import repository
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -472,7 +472,7 @@ def lowest_leg(args) -> bool:
     snapshot = snapshot_repository(BUILD / "legs" / "lowest" / "repository", "main")
     run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
          snapshot])
-    # The modules named like an extra need it even to import (lossedu.assign needs
+    # The modules named like an extra need it even to import (lossedu.grading.assign needs
     # lossedu[assign]); this leg installs none, so their doctests are not collected.
     checks = {"NumPy-only unit tests and doctests": unit_tests(
         env, "-m", "not needs_frameworks", "--doctest-modules", "--ignore=tests/browser",

@@ -10,6 +10,10 @@ Nothing here imports a framework: a module holds text, so listing the frameworks
 
 - :data:`FRAMEWORKS` maps each name to its :class:`Framework`, in the atlas's column order;
   :func:`register` adds one (the README's "Adding a framework");
+- a loss of lossedu's table has its atlas entry made for it (:mod:`lossedu.atlas.entries`), and
+  each framework writes its built-in with :attr:`Framework.builtin_loss`, from the names the
+  table gives (:func:`no_builtin_loss` where the table names none); :func:`loss_of_entry` tells
+  which loss an entry id belongs to;
 - :func:`literal` writes a point's values as Python source (``float("nan")`` included).
 
 >>> print(FRAMEWORKS["torch"].snippet("abs", {"x": [0.0]}, {}))
@@ -25,8 +29,11 @@ from __future__ import annotations
 import ast
 import importlib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
+
+from ...maths.loss_table import LOSSES, ElementwiseLoss
 
 # The order of the atlas's columns: the modules below, each defining FRAMEWORK (Keras: one
 # FRAMEWORK per backend, KERAS_FRAMEWORKS).
@@ -62,7 +69,10 @@ class Framework:
       value is the gradient (a tuple or list of them for several inputs; ``None`` where the
       framework finds no gradient);
     - ``ops``: for each entry id, an expression in the inputs' and constants' names, or
-      :class:`Missing`.
+      :class:`Missing`;
+    - ``builtin_loss(definition)``: the framework's built-in for a loss of lossedu's table, as
+      an expression in ``y_pred`` and ``y_true``, or :class:`Missing`: what :meth:`op` gives
+      for that loss's own atlas entries when ``ops`` does not list them.
 
     >>> FRAMEWORKS["jax"].ops["abs"]
     'jnp.abs(x)'
@@ -80,6 +90,20 @@ class Framework:
     ops: Mapping[str, "str | Missing"] = field(default_factory=dict)
     home: str = ""
     requires: tuple[str, ...] = ()
+    builtin_loss: Callable[[ElementwiseLoss], "str | Missing"] | None = None
+
+    def op(self, entry_id: str) -> "str | Missing | None":
+        """How this framework writes ``entry_id``'s op: its ``ops``, else, for an entry of a
+        loss of the table, its ``builtin_loss``; ``None`` where it does not say.
+
+        >>> FRAMEWORKS["torch"].op("mae_loss_tie")
+        'torch.nn.functional.l1_loss(y_pred, y_true)'
+        """
+        op = self.ops.get(entry_id)
+        loss = loss_of_entry(entry_id)
+        if op is None and loss is not None and self.builtin_loss is not None:
+            op = self.builtin_loss(loss)
+        return op
 
     def snippet(self, entry_id: str, inputs: Mapping[str, list],
                 constants: Mapping[str, list]) -> "str | Missing":
@@ -99,7 +123,7 @@ class Framework:
         return lines if isinstance(lines, Missing) else "\n".join(lines)
 
     def _setup(self, entry_id, inputs, constants) -> "list[str] | Missing":
-        op = self.ops.get(entry_id)
+        op = self.op(entry_id)
         if op is None:
             raise ValueError(f"{self.name} does not say how to write atlas entry {entry_id!r}: "
                              f"add it to the ops of lossedu/atlas/frameworks (or Missing(why))")
@@ -112,6 +136,40 @@ class Framework:
         if total.startswith("({expression})") and _is_primary(op):
             total = total.replace("({expression})", "{expression}", 1)  # no needless brackets
         return lines + [total.format(expression=op)]
+
+
+LOSS_TIE = "_loss_tie"  # the entry id of a loss at a tie: "mae_loss_tie"
+
+
+def loss_of_entry(entry_id: str) -> ElementwiseLoss | None:
+    """The loss of lossedu's table whose own atlas entry ``entry_id`` is, if it is one.
+
+    >>> loss_of_entry("mae_loss_tie").title, loss_of_entry("abs")
+    ('mean absolute error', None)
+    """
+    if entry_id.endswith(LOSS_TIE):
+        return LOSSES.get(entry_id[:-len(LOSS_TIE)])
+    return None
+
+
+def no_builtin_loss(label: str, definition: ElementwiseLoss) -> Missing:
+    """What a framework says for a loss of the table that has no built-in there.
+
+    >>> no_builtin_loss("MLX", LOSSES["mae"]).reason
+    "lossedu's loss table names no MLX built-in for the mean absolute error"
+    """
+    return Missing(f"lossedu's loss table names no {label} built-in for the {definition.title}")
+
+
+def keras_function(definition: ElementwiseLoss) -> str | None:
+    """The function form in ``keras.losses`` of the table's Keras built-in (a class name).
+
+    >>> keras_function(LOSSES["mae"]), keras_function(LOSSES["smooth_l1"])
+    ('mean_absolute_error', None)
+    """
+    if definition.keras is None:
+        return None
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", definition.keras).lower()
 
 
 def _is_primary(expression: str) -> bool:

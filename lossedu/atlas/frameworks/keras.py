@@ -9,7 +9,7 @@ so each backend is one process, and each snippet sets it first. The ops below ar
 ['keras-tensorflow', 'keras-jax', 'keras-torch']
 """
 
-from . import Framework, Missing  # noqa: F401
+from . import Framework, Missing, keras_function, no_builtin_loss  # noqa: F401
 from . import jax as _jax
 from . import tensorflow as _tensorflow
 from . import torch as _torch
@@ -92,7 +92,6 @@ OPS = {
     "eigh_degenerate": "keras.ops.eigh(keras.ops.copy(x))[0] * w",
     "eigh_vectors_degenerate": "keras.ops.square(keras.ops.eigh(keras.ops.copy(x))[1][0, 0])",
     # losses
-    "mae_loss_tie": "keras.losses.mean_absolute_error(y_true, y_pred)",
     "huber_threshold": "keras.losses.huber(y_true, y_pred, delta=2.0)",
     "smooth_l1_beta": Missing("no smooth L1 loss "
                               "(keras.losses.huber with delta = beta is beta times it)"),
@@ -116,7 +115,13 @@ def _on(backend, label: str) -> Framework:
         module="keras", imports=imports, tensor=backend.FRAMEWORK.tensor,
         constant=backend.FRAMEWORK.constant, total="keras.ops.sum({expression})",
         gradient=backend.FRAMEWORK.gradient, ops=OPS, home="https://keras.io/api/",
-        requires=(backend.FRAMEWORK.module,))
+        requires=(backend.FRAMEWORK.module,), builtin_loss=_builtin_loss)
+
+
+def _builtin_loss(definition):
+    if definition.keras is None:
+        return no_builtin_loss("Keras", definition)
+    return f"keras.losses.{keras_function(definition)}(y_true, y_pred)"
 
 
 KERAS_FRAMEWORKS = (_on(_tensorflow, "TensorFlow"), _on(_jax, "JAX"), _on(_torch, "PyTorch"))

@@ -7,7 +7,7 @@ and Keras activations (``tf.keras``) are Keras 3's, asked in the Keras on Tensor
 'TensorFlow'
 """
 
-from . import Framework, Missing  # noqa: F401
+from . import Framework, Missing, keras_function, no_builtin_loss  # noqa: F401
 from ._gradients import gradient_tape
 
 # Ops that TensorFlow has only through tf.keras, i.e. Keras 3's: asked in the Keras column.
@@ -15,6 +15,12 @@ _KERAS_LOSS = ("TensorFlow 2's losses are Keras's (tf.keras.losses.{}); see the 
                "(TensorFlow) column")
 _KERAS_ACTIVATION = ("no {0} in core TensorFlow (tf.nn): tf.keras.activations.{0} is Keras 3's; "
                      "see the Keras 3 (TensorFlow) column")
+
+def _builtin_loss(definition):
+    if definition.keras is None:
+        return no_builtin_loss("TensorFlow", definition)
+    return Missing(_KERAS_LOSS.format(keras_function(definition)))
+
 
 FRAMEWORK = Framework(
     name="tensorflow", label="TensorFlow", package="tensorflow-cpu", module="tensorflow",
@@ -24,6 +30,7 @@ FRAMEWORK = Framework(
     total="tf.reduce_sum({expression})",
     gradient=gradient_tape,
     home="https://www.tensorflow.org/api_docs/python/tf",
+    builtin_loss=_builtin_loss,
     ops={
         "abs": "tf.abs(x)",
         "abs_negative_zero": "tf.abs(x)",
@@ -97,7 +104,6 @@ FRAMEWORK = Framework(
         "svd_vectors_repeated": "tf.linalg.svd(x)[1][0, 0] ** 2",
         "eigh_degenerate": "tf.linalg.eigh(x)[0] * w",
         "eigh_vectors_degenerate": "tf.linalg.eigh(x)[1][0, 0] ** 2",
-        "mae_loss_tie": Missing(_KERAS_LOSS.format("mean_absolute_error")),
         "huber_threshold": Missing(_KERAS_LOSS.format("huber")),
         "smooth_l1_beta": Missing("no smooth L1 loss: TensorFlow 2's losses are Keras's "
                                   "(tf.keras.losses), which has Huber but no smooth L1"),

@@ -7,8 +7,13 @@ only ``import torch``.
 'PyTorch'
 """
 
-from . import Framework, Missing  # noqa: F401  (Missing: ops a framework lacks)
+from . import Framework, Missing, no_builtin_loss  # noqa: F401  (Missing: ops a framework lacks)
 from ._gradients import backward
+
+def _builtin_loss(definition):
+    if definition.torch is None:
+        return no_builtin_loss("PyTorch", definition)
+    return f"torch.nn.functional.{definition.torch}(y_pred, y_true)"
 
 FRAMEWORK = Framework(
     name="torch", label="PyTorch", package="torch", module="torch",
@@ -18,6 +23,7 @@ FRAMEWORK = Framework(
     total="({expression}).sum()",
     gradient=backward,
     home="https://pytorch.org/docs/stable/",
+    builtin_loss=_builtin_loss,
     ops={
         # absolute value
         "abs": "torch.abs(x)",
@@ -91,7 +97,6 @@ FRAMEWORK = Framework(
         "eigh_degenerate": "torch.linalg.eigh(x).eigenvalues * w",
         "eigh_vectors_degenerate": "torch.linalg.eigh(x).eigenvectors[0, 0] ** 2",
         # losses
-        "mae_loss_tie": "torch.nn.functional.l1_loss(y_pred, y_true)",
         "huber_threshold": "torch.nn.functional.huber_loss(y_pred, y_true, delta=2.0)",
         "smooth_l1_beta": "torch.nn.functional.smooth_l1_loss(y_pred, y_true, beta=0.5)",
         "mae_subnormal": "torch.nn.functional.l1_loss(y_pred, y_true)",
