@@ -3,14 +3,11 @@
 ``import lossedu.plotting`` or ``from lossedu import check`` still work: the import gives the
 module at its new place and a DeprecationWarning that names it. ``python -m lossedu.assign`` and
 ``python -m lossedu.publish`` keep working without a warning: they are commands, and the course's
-documentation uses them.
+documentation uses them. ``import lossedu`` calls :func:`install`, which puts the finder of
+:data:`MOVED` on ``sys.meta_path``.
 
->>> import warnings
->>> with warnings.catch_warnings(record=True) as caught:
-...     warnings.simplefilter("always")
-...     from lossedu import examples
->>> examples.__name__, str(caught[0].message)
-('lossedu.chapters.examples', 'lossedu.examples moved to lossedu.chapters.examples; import it from there (the old name goes in lossedu 0.3)')
+>>> MOVED["lossedu.plotting"]
+'lossedu.chapters.figures.all_figures'
 """
 
 from __future__ import annotations

@@ -9,9 +9,11 @@ import importlib
 import inspect
 import json
 import re
+import shutil
 import subprocess
 import sys
 import warnings
+import zipfile
 from pathlib import Path
 
 import jedi
@@ -213,3 +215,22 @@ def test_the_old_commands_run_the_new_modules_without_a_warning():
 def test_an_unknown_name_is_still_an_import_error():
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("lossedu.plotters")
+
+
+def test_the_wheel_holds_every_package_and_the_data(tmp_path):
+    """What pip installs from the repository (Colab does): every package of lossedu and the
+    atlas's tables, not only the packages someone remembered to list."""
+    source = tmp_path / "source"  # built from a copy: a build leaves build/ where it runs
+    shutil.copytree(ROOT / "lossedu", source / "lossedu",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                          "--wheel-dir", str(tmp_path / "wheel"), str(source)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    (wheel,) = (tmp_path / "wheel").glob("lossedu-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in LIBRARY.rglob("*.py"):
+        assert path.relative_to(ROOT).as_posix() in names, path
+    assert "lossedu/data/atlas.json" in names

@@ -6,7 +6,8 @@ valid gradients (:mod:`lossedu.atlas.subgradients`) and its minimum-norm element
 framework writes the op lives in that framework's module (:mod:`lossedu.atlas.frameworks`).
 
 :data:`ENTRIES` lists them in table order, grouped by :data:`FAMILIES`; :data:`ENTRY_BY_ID`
-finds one by id. Every input is float32 (:data:`DTYPE`); the op's output is summed to a scalar
+finds one by id. A loss of lossedu's table with a kink has its entry made from the table
+(:func:`loss_tie_entry`). Every input is float32 (:data:`DTYPE`); the op's output is summed to a scalar
 before differentiating.
 
 >>> ENTRY_BY_ID["maximum_tie_xy"].point
@@ -120,7 +121,8 @@ def loss_tie_entry(definition: ElementwiseLoss) -> Entry:
         f"{definition.name}{LOSS_TIE}", "losses",
         f"gradient w.r.t. y_pred of the built-in {definition.title}{with_defaults} at "
         f"y_pred = y_true = [1, 2]",
-        f"What does the {definition.title} return when a prediction equals its target?",
+        f"What does the {definition.short_title or definition.title} return when a prediction "
+        f"equals its target?",
         {"y_pred": point},
         lambda v: float(np.mean(definition.value(np.asarray(v) - point, **defaults))),
         constants={"y_true": point},

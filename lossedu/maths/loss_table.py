@@ -75,6 +75,7 @@ class ElementwiseLoss:
       and the parameters as fields, e.g. ``"{xp}abs({r})"``.
     - ``torch``, ``keras``: the name of the built-in in ``torch.nn.functional`` and in
       ``tf.keras.losses``, or ``None`` where the framework has none.
+    - ``short_title``: how a question names the loss (``"MAE loss"``), where not by its title.
 
     The loss's public functions are written beside the entry and marked with the decorators
     :meth:`loss_function` and :meth:`gradient_function`; their bodies call :meth:`loss` and
@@ -91,6 +92,7 @@ class ElementwiseLoss:
     kink_subgradients: tuple[float, float] | None = None
     torch: str | None = None
     keras: str | None = None
+    short_title: str | None = None
 
     def check_parameters(self, given: dict) -> dict:
         """The loss's parameters from ``given`` keyword arguments, defaults filled in.

@@ -51,7 +51,7 @@ _DELTA = Parameter("delta", 1.0, "where the loss turns from quadratic to linear"
 
 # ---- mae -----------------------------------------------------------------------------
 MAE = register_loss(ElementwiseLoss(
-    name="mae", title="mean absolute error",
+    name="mae", title="mean absolute error", short_title="MAE loss",
     value=np.abs, derivative=np.sign, kink_subgradients=(-1.0, 1.0),
     textbook=lambda xp, r: xp.abs(r), formula="{xp}abs({r})",
     torch="l1_loss", keras="MeanAbsoluteError"))
@@ -88,7 +88,7 @@ def mae_grad(y_true, y_pred, *, reduction="mean", subgradient=0.0):
 
 # ---- mse -----------------------------------------------------------------------------
 MSE = register_loss(ElementwiseLoss(
-    name="mse", title="mean squared error",
+    name="mse", title="mean squared error", short_title="MSE loss",
     value=np.square, derivative=lambda r: 2 * r,
     textbook=lambda xp, r: xp.square(r), formula="{xp}square({r})",
     torch="mse_loss", keras="MeanSquaredError"))

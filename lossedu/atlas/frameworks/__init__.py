@@ -12,8 +12,9 @@ Nothing here imports a framework: a module holds text, so listing the frameworks
   :func:`register` adds one (the README's "Adding a framework");
 - a loss of lossedu's table has its atlas entry made for it (:mod:`lossedu.atlas.entries`), and
   each framework writes its built-in with :attr:`Framework.builtin_loss`, from the names the
-  table gives (:func:`no_builtin_loss` where the table names none); :func:`loss_of_entry` tells
-  which loss an entry id belongs to;
+  table gives (:func:`keras_function` turns a Keras class name into its function,
+  :func:`no_builtin_loss` says where the table names none); :func:`loss_of_entry` tells which
+  loss an entry id belongs to;
 - :func:`literal` writes a point's values as Python source (``float("nan")`` included).
 
 >>> print(FRAMEWORKS["torch"].snippet("abs", {"x": [0.0]}, {}))
