@@ -15,6 +15,7 @@ from matplotlib.text import Text
 import lossedu
 import lossedu.chapters.examples
 from lossedu.chapters.figures import all_figures as figures
+from lossedu.chapters.figures import chapter3
 from lossedu.chapters.sliders import slider_figure
 
 
@@ -263,7 +264,7 @@ def test_atlas_panels_draw_each_returned_slope_through_the_point_and_name_every_
                 assert np.isclose(np.interp(0.0, x, y), 0.0)  # through the point (0, |0|)
         return found
 
-    colours = {name: style[1] for name, style in figures._FRAMEWORK_STYLE.items()}
+    colours = {name: style[1] for name, style in chapter3._FRAMEWORK_STYLE.items()}
     assert slopes(abs_ax) == pytest.approx({colours["torch"]: 0.0, colours["tensorflow"]: 0.0,
                                             colours["jax"]: 1.0})
     assert slopes(norm_ax) == pytest.approx({colours["torch"]: 0.0})  # None and NaN: no line
@@ -637,7 +638,7 @@ def shown_px_per_point(fig):
 
 
 def test_every_public_figure_function_has_an_example_here():
-    public = {name for name, f in vars(plotting).items()
+    public = {name for name, f in vars(figures).items()
               if name.startswith("plot_") and callable(f)}
     assert public == set(FIGURES)
 

@@ -14,8 +14,8 @@ frameworks in processes of their own, is :mod:`lossedu.atlas`.
 
 It may import: lossedu.maths, lossedu.common.
 
->>> framework_loss_text("torch", "mse")
-'torch.nn.functional.mse_loss(y_pred, y_true)'
+>>> framework_loss_text("jax", "mse")
+'jnp.mean(jnp.square(y_pred - y_true))'
 """
 
 from .autodiff import gradient, value_and_gradient

@@ -13,7 +13,7 @@
 >>> import lossedu
 >>> fig = plot_loss_and_derivative({"MAE": (lossedu.mae, lossedu.mae_grad)})
 >>> [ax.get_xlabel() for ax in fig.axes]
-['residual $r = \\hat y - y$', 'residual $r = \\hat y - y$']
+['residual $r = \\\\hat y - y$', 'residual $r = \\\\hat y - y$']
 """
 
 from __future__ import annotations
