@@ -135,7 +135,7 @@ print(json.dumps({
 def edited_copy(tmp_path_factory):
     """A copy of lossedu with the guide's block added where the guide says: the one edit."""
     root = tmp_path_factory.mktemp("one_edit")
-    shutil.copytree(ROOT / "lossedu", root / "lossedu",
+    shutil.copytree(Path(lossedu.__file__).parent, root / "lossedu",  # installed, or the source
                     ignore=shutil.ignore_patterns("__pycache__"))
     losses = root / "lossedu" / "maths" / "losses.py"
     text = losses.read_text()
@@ -145,7 +145,9 @@ def edited_copy(tmp_path_factory):
 
 
 def run_in(copy: Path, *arguments: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PYTHONPATH": str(copy)}
+    # the copy is a source tree on purpose (the installed-package legs refuse one otherwise)
+    environment = {**{k: v for k, v in os.environ.items() if k != "LOSSEDU_INSTALLED_ONLY"},
+                   "PYTHONPATH": str(copy)}
     return subprocess.run([sys.executable, *arguments], capture_output=True, text=True,
                           env=environment, cwd=copy, timeout=600)
 

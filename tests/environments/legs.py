@@ -464,10 +464,11 @@ def lowest_leg(args) -> bool:
     version, pins = lowest_declared()
     python = find_python(version, args.python)
     # the test tools at the course's pins, or older where those need a newer Python; mpmath
-    # computes the exact references of the property tests (tests/references.py)
+    # computes the exact references of the property tests (tests/references.py), jedi finds
+    # definitions as an editor does (tests/test_layout.py)
     tools = [line.split("#")[0].strip().replace("==", "<=")
              for line in (ROOT / "requirements.txt").read_text().splitlines()
-             if line.startswith(("pytest==", "hypothesis==", "mpmath=="))]
+             if line.startswith(("pytest==", "hypothesis==", "mpmath==", "jedi=="))]
     env = build_env("lowest", python, [*pins, *tools], [ROOT / "pyproject.toml"])
     snapshot = snapshot_repository(BUILD / "legs" / "lowest" / "repository", "main")
     run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
