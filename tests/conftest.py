@@ -52,13 +52,24 @@ FRAMEWORK_TESTS = {"test_assign.py", "test_atlas.py", "test_book_pages.py", "tes
                    "test_grade_exports.py", "test_instructors_walkthrough.py",
                    "test_notebooks.py", "test_workflow.py",
                    "test_publishing.py", "test_training.py"}
-FRAMEWORK_MODULES = {"assign.py", "exercise_cells.py", "frameworks.py", "publish.py", "training.py"}
+FRAMEWORK_MODULES = {"grading/assign.py", "grading/exercise_cells.py", "frameworks",
+                     "chapters/publish.py", "chapters/training.py"}  # below lossedu/
 NUMPY_ONLY = bool(os.environ.get("LOSSEDU_NUMPY_ONLY"))
 
 
+def _inside_lossedu(path: Path) -> str | None:
+    """``"frameworks/losses.py"`` for a file of lossedu (in the source tree or installed)."""
+    parts = path.parts
+    if "lossedu" not in parts:
+        return None
+    return "/".join(parts[len(parts) - parts[::-1].index("lossedu"):])
+
+
 def _needs_frameworks(path: Path) -> bool:
+    inside = _inside_lossedu(path)
     return (path.name in FRAMEWORK_TESTS and path.parent.name == "tests"
-            or path.name in FRAMEWORK_MODULES and path.parent.name == "lossedu")
+            or inside is not None and any(inside == module or inside.startswith(module + "/")
+                                          for module in FRAMEWORK_MODULES))
 
 
 def pytest_ignore_collect(collection_path: Path, config):

@@ -184,7 +184,13 @@ def test_each_chapter_imports_its_own_figures_module():
             assert f"from lossedu.chapters.figures import chapter{chapter} as figures" in sources
 
 
-@pytest.mark.parametrize("old, new", sorted(_moved.MOVED.items()))
+# the modules that need an extra (nbformat) to import: not in the lowest-versions leg
+NEED_EXTRAS = {"lossedu.grading.assign", "lossedu.chapters.publish"}
+
+
+@pytest.mark.parametrize("old, new", [
+    pytest.param(old, new, marks=[pytest.mark.needs_frameworks] if new in NEED_EXTRAS else [])
+    for old, new in sorted(_moved.MOVED.items())])
 def test_an_old_module_name_imports_its_new_module_with_a_warning(old, new):
     """Code written for the flat layout (a student's notebook from last term) still runs, and
     is told where the module went, at the line that imported it."""
@@ -205,6 +211,7 @@ def test_an_old_module_name_imports_its_new_module_with_a_warning(old, new):
     assert caught[0].filename == "<string>"  # the importing line, here exec's
 
 
+@pytest.mark.needs_frameworks  # the commands need lossedu's extras
 def test_the_old_commands_run_the_new_modules_without_a_warning(tmp_path):
     for command in ("assign", "publish"):
         # a warning of lossedu's (they start with its name) would be an error
@@ -222,13 +229,14 @@ def test_an_unknown_name_is_still_an_import_error():
 
 def test_the_wheel_holds_every_package_and_the_data(tmp_path):
     """What pip installs from the repository (Colab does): every package of lossedu and the
-    atlas's tables, not only the packages someone remembered to list."""
+    atlas's tables, not only the packages someone remembered to list. Built as pip builds it
+    there, with the build tools pyproject.toml asks for."""
     source = tmp_path / "source"  # built from a copy: a build leaves build/ where it runs
     shutil.copytree(ROOT / "lossedu", source / "lossedu",
                     ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                           "--wheel-dir", str(tmp_path / "wheel"), str(source)],
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr

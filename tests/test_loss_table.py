@@ -152,6 +152,7 @@ def run_in(copy: Path, *arguments: str) -> subprocess.CompletedProcess:
                           env=environment, cwd=copy, timeout=600)
 
 
+@pytest.mark.needs_frameworks  # python -m lossedu.atlas --show asks the installed frameworks
 def test_adding_a_loss_is_one_edit_and_it_reaches_the_atlas(edited_copy):
     run = run_in(edited_copy, "-c", PROBE)
     assert run.returncode == 0, run.stderr

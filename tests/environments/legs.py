@@ -477,7 +477,7 @@ def lowest_leg(args) -> bool:
     # lossedu[assign]); this leg installs none, so their doctests are not collected.
     checks = {"NumPy-only unit tests and doctests": unit_tests(
         env, "-m", "not needs_frameworks", "--doctest-modules", "--ignore=tests/browser",
-        "--ignore=tests/pdf", "--ignore=tests/environments", *(f"--ignore-glob=*/lossedu/{extra}.py" for extra in EXTRAS),
+        "--ignore=tests/pdf", "--ignore=tests/environments", *(f"--ignore-glob=*/lossedu/*/{extra}.py" for extra in EXTRAS),
         "tests", "--pyargs", "lossedu", LOSSEDU_NUMPY_ONLY="1")}
     write_report("lowest", [], checks, env_versions(env) + " (" + ", ".join(pins) + ")")
     return all(c.startswith("passed") for c in checks.values())
