@@ -5,7 +5,7 @@
 made from; and a uniform way to ask PyTorch, TensorFlow and JAX for the same gradients. It
 imports NumPy only; a framework is imported when a function needs it.
 
-The library is five packages, each importing only those listed before it:
+The library is six packages, each importing only packages listed before it:
 
 - :mod:`lossedu.common`: one-line messages and optional dependencies, for all the others;
 - :mod:`lossedu.maths`: the reference maths in NumPy (losses, gradients, numerical
