@@ -50,19 +50,16 @@ class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds an old module name; loading it puts the new module in its place."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname not in MOVED:
-            return None
-        new = importlib.util.find_spec(MOVED[fullname])
-        # origin: python -m runs the new module's file under the old name
-        return importlib.util.spec_from_loader(fullname, self, origin=new.origin)
+        return importlib.util.spec_from_loader(fullname, self) if fullname in MOVED else None
 
     def create_module(self, spec):
         return None
 
     def exec_module(self, module):
         old = module.__name__
+        # stacklevel 2 is the importing line: warnings skips importlib's own frames
         warnings.warn(f"{old} moved to {MOVED[old]}; import it from there (the old name goes "
-                      f"in lossedu 0.3)", DeprecationWarning, stacklevel=2)  # warnings skips importlib's frames
+                      f"in lossedu 0.3)", DeprecationWarning, stacklevel=2)
         # the import statement returns what sys.modules holds once loading ends
         sys.modules[old] = importlib.import_module(MOVED[old])
 
