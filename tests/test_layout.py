@@ -42,8 +42,8 @@ def allowed_imports(package: str) -> set[str]:
 def lossedu_imports(path: Path) -> set[str]:
     """The modules of lossedu that a file imports, anywhere in it (inside functions too), as
     dotted names below lossedu: ``{"maths.validation", "frameworks"}``."""
-    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    package = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")[:-1]
+    # the package a relative import starts from: a module's own, or the package an __init__ is
+    package = list(path.relative_to(ROOT).with_suffix("").parts[:-1])
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
@@ -58,8 +58,7 @@ def lossedu_imports(path: Path) -> set[str]:
                 continue
             for alias in node.names:  # "from lossedu import atlas" imports a package
                 candidate = f"{target}.{alias.name}"
-                found.add(candidate if importlib.util.find_spec(target) and
-                          _is_module(candidate) else target)
+                found.add(candidate if _is_module(candidate) else target)
     return {name.removeprefix("lossedu").removeprefix(".") for name in found}
 
 
