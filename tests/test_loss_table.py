@@ -6,7 +6,6 @@ losses.py, and the loss it adds is then looked for in every path: the loss and g
 functions and their source, a line fit, the frameworks, the atlas, and the tests' list of
 losses."""
 
-import ast
 import inspect
 import json
 import math
@@ -41,9 +40,14 @@ def berhu():
     namespace = dict(vars(lossedu.maths.losses))
     exec(compile(guide_block(), str(GUIDE), "exec"), namespace)
     yield namespace
-    del LOSSES["berhu"]
+    forget("berhu")
+
+
+def forget(name: str) -> None:
+    """Take a loss registered by a test out of the table again."""
+    del LOSSES[name]
     for kind in ("loss", "gradient"):
-        del loss_table._WRITTEN["berhu", kind]
+        loss_table._WRITTEN.pop((name, kind), None)
 
 
 def berhu_by_hand(r: float, c: float) -> tuple[float, float]:
@@ -202,13 +206,6 @@ ASYMMETRIC = ElementwiseLoss(
     textbook=lambda xp, r: xp.where(r > 0, 2 * r, -r),
     formula="{xp}where({r} > 0, 2 * {r}, -{r})",
     kink_subgradients=(-1.0, 2.0))
-
-
-def forget(name: str) -> None:
-    """Take a loss registered by a test out of the table again."""
-    del LOSSES[name]
-    for kind in ("loss", "gradient"):
-        loss_table._WRITTEN.pop((name, kind), None)
 
 
 @pytest.fixture

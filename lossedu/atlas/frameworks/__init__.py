@@ -73,7 +73,8 @@ class Framework:
       :class:`Missing`;
     - ``builtin_loss(definition)``: the framework's built-in for a loss of lossedu's table, as
       an expression in ``y_pred`` and ``y_true``, or :class:`Missing`: what :meth:`op` gives
-      for that loss's own atlas entries when ``ops`` does not list them.
+      for that loss's own atlas entries when ``ops`` does not list them. Without one, the table
+      names no built-in of the framework (:func:`no_builtin_loss`).
 
     >>> FRAMEWORKS["jax"].ops["abs"]
     'jnp.abs(x)'
@@ -99,11 +100,14 @@ class Framework:
 
         >>> FRAMEWORKS["torch"].op("mae_loss_tie")
         'torch.nn.functional.l1_loss(y_pred, y_true)'
+        >>> FRAMEWORKS["tinygrad"].op("mae_loss_tie").reason, FRAMEWORKS["mlx"].op("mae_loss_tie")
+        ('no mean absolute error (L1) loss', 'nn.losses.l1_loss(y_pred, y_true)')
         """
         op = self.ops.get(entry_id)
         loss = loss_of_entry(entry_id)
-        if op is None and loss is not None and self.builtin_loss is not None:
-            op = self.builtin_loss(loss)
+        if op is None and loss is not None:
+            op = (self.builtin_loss(loss) if self.builtin_loss is not None
+                  else no_builtin_loss(self.label, loss))
         return op
 
     def snippet(self, entry_id: str, inputs: Mapping[str, list],

@@ -5,7 +5,7 @@ Linux: plain ``mlx`` fails to import there).
 'MLX'
 """
 
-from . import Framework, Missing, no_builtin_loss  # noqa: F401
+from . import Framework, Missing  # noqa: F401
 
 
 def _grad(total: str, names: tuple) -> str:
@@ -22,7 +22,6 @@ FRAMEWORK = Framework(
     total="mx.sum({expression})",
     gradient=_grad,
     home="https://ml-explore.github.io/mlx/",
-    builtin_loss=lambda definition: no_builtin_loss("MLX", definition),
     ops={
         # absolute value
         "abs": "mx.abs(x)",

@@ -8,7 +8,7 @@ that a snippet needs only ``import paddle``.
 'PaddlePaddle'
 """
 
-from . import Framework, Missing, no_builtin_loss  # noqa: F401
+from . import Framework, Missing  # noqa: F401
 
 
 def _grad(total: str, names: tuple) -> str:
@@ -23,7 +23,6 @@ FRAMEWORK = Framework(
     total="paddle.sum({expression})",
     gradient=_grad,
     home="https://www.paddlepaddle.org.cn/documentation/docs/en/api/index_en.html",
-    builtin_loss=lambda definition: no_builtin_loss("PaddlePaddle", definition),
     ops={
         # absolute value
         "abs": "paddle.abs(x)",

@@ -10,10 +10,12 @@ only ``import torch``.
 from . import Framework, Missing, no_builtin_loss  # noqa: F401  (Missing: ops a framework lacks)
 from ._gradients import backward
 
+
 def _builtin_loss(definition):
     if definition.torch is None:
         return no_builtin_loss("PyTorch", definition)
     return f"torch.nn.functional.{definition.torch}(y_pred, y_true)"
+
 
 FRAMEWORK = Framework(
     name="torch", label="PyTorch", package="torch", module="torch",

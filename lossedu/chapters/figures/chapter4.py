@@ -21,8 +21,9 @@ from typing import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .shared import (legible, LINE_STYLES, MAX_FIGURE_WIDTH_IN, MIN_FONT_PT, plot_curves,
-                    plot_fits, plot_loss_and_derivative)
+from .shared import LINE_STYLES, MAX_FIGURE_WIDTH_IN, MIN_FONT_PT, legible
+# the shared figures this chapter draws, offered here with its own (notebooks import one module)
+from .shared import plot_curves, plot_fits, plot_loss_and_derivative  # noqa: F401
 
 
 @legible

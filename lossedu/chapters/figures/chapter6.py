@@ -16,7 +16,9 @@ from typing import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .shared import legible, MAX_FIGURE_WIDTH_IN, plot_curves, plot_fits
+from .shared import MAX_FIGURE_WIDTH_IN, legible
+# the shared figures this chapter draws, offered here with its own (notebooks import one module)
+from .shared import plot_curves, plot_fits  # noqa: F401
 
 
 @legible
